@@ -1,0 +1,142 @@
+import { Automaton } from './automaton.js';
+import { requiredLiterals } from './literals.js';
+import { normalizePhrase, foldPatternSource, type EmojiTable } from './normalize.js';
+import { checkRegexSafety } from './redos.js';
+import type { FlagId, Severity } from './types.js';
+import type { FrameKind, Pattern, Scoring } from '../content/schemas.js';
+import type { ContentProblem } from '../content/read-yaml.js';
+
+export interface CompiledPattern {
+  id: string;
+  flag?: FlagId;
+  frame?: FrameKind;
+  severity: Severity;
+  language: string;
+  file: string;
+  /** Set for regex patterns; run only when the automaton saw one of its literals (or always, when it has none). */
+  regex?: RegExp;
+  source: Pattern;
+}
+
+interface LiteralOwner {
+  pattern: number;
+  /** A phrase is a hit by itself; an anchor only makes its regex a candidate. */
+  phrase: boolean;
+  /** Phrase written with a trailing "*": matches the start of longer words. */
+  prefix: boolean;
+}
+
+/** Everything the matcher needs, built once per content version. */
+export interface PatternSet {
+  patterns: CompiledPattern[];
+  automaton: Automaton;
+  owners: LiteralOwner[][];
+  /** Regex patterns with no literal to anchor on: run on every text. */
+  alwaysRun: number[];
+  emoji: EmojiTable;
+  scoring: Scoring;
+}
+
+export interface PatternSource {
+  file: string;
+  language: string;
+  patterns: Pattern[];
+  lineOf: (path: readonly PropertyKey[]) => number | undefined;
+}
+
+/** Gaps and stems editors may write inside a regex. */
+const MACROS: Record<string, string> = {
+  ' {gap} ': ' (?:[^ .,;:!?]+ ){0,3}',
+  ' {gap5} ': ' (?:[^ .,;:!?]+ ){0,5}',
+  '{w}': '[\\p{L}\\p{N}]*',
+  '{num}': '\\d+(?:[.,]\\d+)*',
+};
+/** Word edges that ignore Chinese characters, which are not separated by spaces. */
+const LEFT_EDGE = '(?<!(?!\\p{Script=Han})[\\p{L}\\p{N}])';
+const RIGHT_EDGE = '(?!(?!\\p{Script=Han})[\\p{L}\\p{N}])';
+
+export function expandRegex(source: string): string {
+  let out = foldPatternSource(source);
+  for (const [macro, expansion] of Object.entries(MACROS)) out = out.split(macro).join(expansion);
+  return out;
+}
+
+/**
+ * Compiles every pattern into one automaton plus the few regexes it guards.
+ * Returns problems instead of throwing so an editor sees all of them at once.
+ */
+export function compilePatterns(
+  sources: PatternSource[],
+  emoji: EmojiTable,
+  scoring: Scoring,
+): { set?: PatternSet; problems: ContentProblem[] } {
+  const problems: ContentProblem[] = [];
+  const patterns: CompiledPattern[] = [];
+  const literalIndex = new Map<string, number>();
+  const literals: string[] = [];
+  const owners: LiteralOwner[][] = [];
+  const alwaysRun: number[] = [];
+  const seen = new Map<string, string>();
+
+  const addLiteral = (lit: string, owner: LiteralOwner) => {
+    let id = literalIndex.get(lit);
+    if (id === undefined) {
+      id = literals.length;
+      literals.push(lit);
+      owners.push([]);
+      literalIndex.set(lit, id);
+    }
+    owners[id]!.push(owner);
+  };
+
+  for (const src of sources) {
+    src.patterns.forEach((p, i) => {
+      const problem = (message: string, field?: string) =>
+        problems.push({
+          file: src.file,
+          line: src.lineOf(field ? ['patterns', i, field] : ['patterns', i]),
+          path: `patterns[${i}]${field ? `.${field}` : ''}`,
+          message,
+        });
+      const earlier = seen.get(p.id);
+      if (earlier) return problem(`id "${p.id}" is already used in ${earlier}; give each pattern its own id`, 'id');
+      seen.set(p.id, src.file);
+
+      const index = patterns.length;
+      const compiled: CompiledPattern = {
+        id: p.id,
+        severity: p.severity,
+        language: src.language,
+        file: src.file,
+        source: p,
+        ...(p.flag ? { flag: p.flag } : {}),
+        ...(p.frame ? { frame: p.frame } : {}),
+      };
+      if (p.phrases) {
+        for (const raw of p.phrases) {
+          const prefix = raw.endsWith('*');
+          const phrase = normalizePhrase(prefix ? raw.slice(0, -1) : raw, emoji);
+          if (phrase.length === 0) return problem(`phrase "${raw}" is empty once folded`, 'phrases');
+          addLiteral(phrase, { pattern: index, phrase: true, prefix });
+        }
+      } else if (p.regex) {
+        let body: string;
+        try {
+          body = expandRegex(p.regex);
+          new RegExp(body, 'u');
+        } catch (e) {
+          return problem(`not a valid regular expression: ${(e as Error).message}`, 'regex');
+        }
+        const safety = checkRegexSafety(body);
+        if (!safety.safe) return problem(safety.message, 'regex');
+        compiled.regex = new RegExp(`${LEFT_EDGE}(?:${body})${RIGHT_EDGE}`, 'gu');
+        const lits = requiredLiterals(body);
+        if (lits) for (const lit of lits) addLiteral(lit, { pattern: index, phrase: false, prefix: false });
+        else alwaysRun.push(index);
+      }
+      patterns.push(compiled);
+    });
+  }
+  if (problems.length > 0) return { problems };
+  return { set: { patterns, automaton: new Automaton(literals), owners, alwaysRun, emoji, scoring }, problems };
+}
