@@ -1,7 +1,7 @@
 import { Automaton } from './automaton.js';
 import { requiredLiterals } from './literals.js';
 import { normalizePhrase, foldPatternSource, type EmojiTable } from './normalize.js';
-import { checkRegexSafety } from './redos.js';
+import type { RegexSafety } from './redos.js';
 import type { FlagId, Severity } from './types.js';
 import type { FrameKind, Pattern, Scoring } from '../content/schemas.js';
 import type { ContentProblem } from '../content/read-yaml.js';
@@ -65,11 +65,29 @@ export function expandRegex(source: string): string {
  * Compiles every pattern into one automaton plus the few regexes it guards.
  * Returns problems instead of throwing so an editor sees all of them at once.
  */
-export function compilePatterns(
+export async function compilePatterns(
   sources: PatternSource[],
   emoji: EmojiTable,
   scoring: Scoring,
-): { set?: PatternSet; problems: ContentProblem[] } {
+  safety: RegexSafety,
+): Promise<{ set?: PatternSet; problems: ContentProblem[] }> {
+  const bodies = new Map<Pattern, string>();
+  const syntaxProblems = new Map<Pattern, string>();
+  for (const src of sources) {
+    for (const p of src.patterns) {
+      if (!p.regex) continue;
+      try {
+        const body = expandRegex(p.regex);
+        new RegExp(body, 'u');
+        bodies.set(p, body);
+      } catch (e) {
+        syntaxProblems.set(p, `not a valid regular expression: ${(e as Error).message}`);
+      }
+    }
+  }
+  const verdicts = await safety.verify([...bodies.values()]);
+  safety.prune(bodies.values());
+
   const problems: ContentProblem[] = [];
   const patterns: CompiledPattern[] = [];
   const literalIndex = new Map<string, number>();
@@ -120,15 +138,10 @@ export function compilePatterns(
           addLiteral(phrase, { pattern: index, phrase: true, prefix });
         }
       } else if (p.regex) {
-        let body: string;
-        try {
-          body = expandRegex(p.regex);
-          new RegExp(body, 'u');
-        } catch (e) {
-          return problem(`not a valid regular expression: ${(e as Error).message}`, 'regex');
-        }
-        const safety = checkRegexSafety(body);
-        if (!safety.safe) return problem(safety.message, 'regex');
+        const body = bodies.get(p);
+        if (body === undefined) return problem(syntaxProblems.get(p)!, 'regex');
+        const verdict = verdicts.get(body)!;
+        if (!verdict.safe) return problem(verdict.message, 'regex');
         compiled.regex = new RegExp(`${LEFT_EDGE}(?:${body})${RIGHT_EDGE}`, 'gu');
         const lits = requiredLiterals(body);
         if (lits) for (const lit of lits) addLiteral(lit, { pattern: index, phrase: false, prefix: false });

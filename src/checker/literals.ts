@@ -1,4 +1,6 @@
-import { parse } from 'regjsparser';
+import regjsparser from 'regjsparser';
+
+const { parse } = regjsparser;
 
 /**
  * Strings of which at least one must occur in any match of `source`, or null when

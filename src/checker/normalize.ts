@@ -171,6 +171,8 @@ const LOOKALIKE: Record<string, string> = {
 const LEET: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '@': 'a', $: 's' };
 const isWordChar = (ch: string) => /[\p{L}\p{N}@$]/u.test(ch);
 const isLetter = (ch: string | undefined) => ch !== undefined && /\p{L}/u.test(ch);
+/** A letter of a script written with spaces: digits between Chinese characters are numbers, not leetspeak. */
+const isSpacedLetter = (ch: string | undefined) => isLetter(ch) && !/\p{Script=Han}/u.test(ch!);
 
 /** Within each word: Cyrillic/Greek look-alikes inside Latin words, and leetspeak inside words (c0y0te, v1sa). */
 function mapLookalikesAndLeet(buf: Buf): void {
@@ -196,7 +198,7 @@ function mapLookalikesAndLeet(buf: Buf): void {
         while (a > i && LEET[cs[a - 1]!] !== undefined) a--;
         let b = k;
         while (b < j - 1 && LEET[cs[b + 1]!] !== undefined) b++;
-        if (isLetter(cs[a - 1]) && a > i && isLetter(cs[b + 1]) && b < j - 1) leetInside = true;
+        if (isSpacedLetter(cs[a - 1]) && a > i && isSpacedLetter(cs[b + 1]) && b < j - 1) leetInside = true;
       }
     }
     for (let k = i; k < j; k++) {

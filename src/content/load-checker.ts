@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { RegexSafety } from '../checker/redos.js';
 import { compilePatterns, type PatternSet, type PatternSource } from '../checker/compile.js';
 import { compileOfferLexicon, OfferLexicon, type CompiledOfferLexicon } from '../checker/offer.js';
 import { ContentError, readYaml, type ContentProblem } from './read-yaml.js';
@@ -10,9 +12,13 @@ export interface CheckerContent {
   offer: CompiledOfferLexicon;
   /** File names read, for `content check` and /readyz. */
   files: string[];
+  /** Hash of every file read: the content version. */
+  fingerprint: string;
 }
 
 const SPECIAL = new Set(['emoji.yaml', 'scoring.yaml']);
+/** recheck's verdicts, kept beside the patterns so that only new expressions are analysed. */
+export const VERDICTS_FILE = '.regex-verdicts.json';
 
 /**
  * Reads content/patterns/ and content/offer.yaml, validates and compiles them.
@@ -36,10 +42,12 @@ export async function loadCheckerContent(contentDir: string): Promise<CheckerCon
     problems.push({ file: 'patterns/scoring.yaml', line: scoring.lineOf(['thresholds']), path: 'thresholds', message: 'medium must be lower than high' });
   }
 
+  const hash = createHash('sha256').update(emoji.source).update(scoring.source).update(offer.source);
   const sources: PatternSource[] = [];
   for (const name of names.filter((n) => !SPECIAL.has(n))) {
     const parsed = await readYaml(join(patternsDir, name), PatternFile, contentDir);
     problems.push(...parsed.problems);
+    hash.update(name).update(parsed.source);
     if (parsed.value) {
       const file = `patterns/${name}`;
       const expected = name.replace(/\.ya?ml$/, '');
@@ -52,12 +60,13 @@ export async function loadCheckerContent(contentDir: string): Promise<CheckerCon
   if (problems.length > 0 || !emoji.value || !scoring.value || !offer.value) throw new ContentError(problems);
 
   const emojiTable = new Map(Object.entries(emoji.value.emoji).map(([k, v]) => [k.replace(/\uFE0F/g, ''), v]));
-  const compiled = compilePatterns(sources, emojiTable, scoring.value);
+  const compiled = await compilePatterns(sources, emojiTable, scoring.value, new RegexSafety(join(patternsDir, VERDICTS_FILE)));
   if (!compiled.set) throw new ContentError(compiled.problems);
   return {
     patterns: compiled.set,
     offer: compileOfferLexicon(offer.value),
     files: ['offer.yaml', ...names.map((n) => `patterns/${n}`)],
+    fingerprint: hash.digest('hex').slice(0, 12),
   };
 }
 
@@ -66,6 +75,7 @@ function missing(file: string) {
     if (e.code !== 'ENOENT') throw e;
     return {
       value: undefined,
+      source: '',
       problems: [{ file, message: 'file not found; it is required (see content/README.md)' }],
       lineOf: () => undefined,
     };

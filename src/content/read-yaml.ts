@@ -35,6 +35,8 @@ export function formatPath(path: readonly PropertyKey[]): string {
 
 export interface ParsedYaml<T> {
   value?: T;
+  /** The file's text, for fingerprinting a content version. */
+  source: string;
   problems: ContentProblem[];
   /** Line of the node at `path`, for problems found after parsing. */
   lineOf: (path: readonly PropertyKey[]) => number | undefined;
@@ -54,6 +56,7 @@ export function parseYaml<S extends z.ZodType>(source: string, name: string, sch
   if (doc.errors.length > 0) {
     return {
       lineOf,
+      source,
       problems: doc.errors.map((e) => ({
         file: name,
         line: e.linePos?.[0]?.line,
@@ -65,6 +68,7 @@ export function parseYaml<S extends z.ZodType>(source: string, name: string, sch
   if (!parsed.success) {
     return {
       lineOf,
+      source,
       problems: parsed.error.issues.map((issue) => ({
         file: name,
         line: lineOf(issue.path),
@@ -73,7 +77,7 @@ export function parseYaml<S extends z.ZodType>(source: string, name: string, sch
       })),
     };
   }
-  return { value: parsed.data, problems: [], lineOf };
+  return { value: parsed.data, problems: [], lineOf, source };
 }
 
 function nodeLine(doc: Document, lines: LineCounter, path: readonly PropertyKey[]): number | undefined {

@@ -97,3 +97,7 @@ describe('foldPatternSource', () => {
     expect(() => foldPatternSource('sin 👣')).toThrow(/token/);
   });
 });
+
+describe('numbers in Chinese', () => {
+  it('are not read as leetspeak', () => expect(normalizeText('还差1万5，先付3000').text).toBe('还差1万5,先付3000'));
+});

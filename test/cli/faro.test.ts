@@ -1,0 +1,94 @@
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const BIN = resolve('src/cli/bin.js');
+
+function faro(args: string[], stdin?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((ok, fail) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '1' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', fail);
+    child.on('close', (code) => ok({ code: code ?? -1, stdout, stderr }));
+    child.stdin.end(stdin ?? '');
+  });
+}
+
+describe('faro check', () => {
+  it('prints a readable report for one text', async () => {
+    const r = await faro([
+      'check',
+      'Pase directo a USA 100% garantizado, sin caminar, aparta tu lugar con 500 dlls por Western Union, escribe al WhatsApp +52 1 656 555 0100',
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^HIGH RISK/);
+    expect(r.stdout).toMatch(/guarantee .*"100% garantizado"|guarantee .*"sin caminar"/);
+    expect(r.stdout).toMatch(/advance_payment/);
+    expect(r.stdout).toMatch(/off_platform_contact .*"\+52 1 656 555 0100"/);
+  });
+
+  it('never calls a low result safe', async () => {
+    const r = await faro(['check', 'Ya llegamos a Houston, todo bien']);
+    expect(r.stdout).toMatch(/^LOW RISK: no known warning signs found \(this does not mean the offer is safe\)/);
+  });
+
+  it('checks JSON lines from standard input, reporting bad lines by number and going on', async () => {
+    const input = [
+      JSON.stringify({ id: 'a', text: 'Pasamos gente a USA, escribe al WhatsApp' }),
+      'this is not json',
+      JSON.stringify({ id: 'b' }),
+      '',
+      JSON.stringify({ id: 3, text: 'Hola, ¿cómo estás?' }),
+    ].join('\n');
+    const r = await faro(['check', '--jsonl', '-'], input);
+    const rows = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(rows.map((x) => [x.id, x.risk])).toEqual([
+      ['a', 'high'],
+      [3, 'low'],
+    ]);
+    for (const row of rows) {
+      expect(Object.keys(row)).toEqual(expect.arrayContaining(['id', 'risk', 'flags', 'language']));
+      expect(Array.isArray(row.flags)).toBe(true);
+    }
+    expect(rows[0].flags).toContain('off_platform_contact');
+    expect(rows[0].language).toBe('es');
+    expect(r.stderr).toMatch(/^line 2: not valid JSON/m);
+    expect(r.stderr).toMatch(/^line 3: "text": needs a "text"/m);
+    expect(r.code).toBe(1);
+  });
+
+  it('says what to do when the file does not exist', async () => {
+    const r = await faro(['check', '--jsonl', 'no-such-file.jsonl']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/cannot read "no-such-file.jsonl": no such file/);
+  });
+});
+
+describe('faro eval and faro rules', () => {
+  it('scores a labelled file', async () => {
+    const r = await faro(['eval', 'test/fixtures/labelled.jsonl']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/High-risk recall: +\d+\.\d%/);
+    expect(r.stdout).toMatch(/False alarms on low: +\d+\.\d%/);
+    expect(r.stdout).toMatch(/Flags \(micro\): +precision \d\.\d{3} +recall \d\.\d{3} +F1 \d\.\d{3}/);
+    expect(r.stdout).toMatch(/Confusion/);
+    expect(r.stdout).toMatch(/Per language/);
+  });
+
+  it('prints the figures as JSON on request', async () => {
+    const r = await faro(['eval', 'test/fixtures/labelled.jsonl', '--json']);
+    const report = JSON.parse(r.stdout);
+    expect(report.total).toBe(36);
+    expect(Object.keys(report.perLanguage).sort()).toEqual(['ar', 'en', 'es', 'fr', 'ht', 'pt', 'ru', 'tr', 'zh']);
+  });
+
+  it('lists per-pattern hits on high versus low messages', async () => {
+    const r = await faro(['rules', 'test/fixtures/labelled.jsonl']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/S\/O +HIGH% +LOW%/);
+    expect(r.stdout).toMatch(/common\.contact\.phone-international \(off_platform_contact\)/);
+  });
+});
