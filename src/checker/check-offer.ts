@@ -107,7 +107,8 @@ export function createChecker(deps: CheckerDeps): Checker {
     }
     for (const combo of scoring.combos) {
       if (!combo.flags.every((f) => active.has(f))) continue;
-      const factor = Math.min(...combo.flags.map((f) => active.get(f)!.factor));
+      // A combination is as strong as its weakest sign: a veiled hint plus a contact stays medium.
+      const factor = Math.min(...combo.flags.map((f) => active.get(f)!.factor * scoring.severity[active.get(f)!.severity]));
       const bonus = combo.bonus * factor;
       score += bonus;
       explanation.push(`${combo.flags.join(' + ')} together +${round(bonus)}`);

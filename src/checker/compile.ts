@@ -44,16 +44,18 @@ export interface PatternSource {
   lineOf: (path: readonly PropertyKey[]) => number | undefined;
 }
 
-/** Gaps and stems editors may write inside a regex. */
+/** Gaps and stems editors may write inside a regex. Words are bounded in length so no match attempt scans far. */
 const MACROS: Record<string, string> = {
-  ' {gap} ': ' (?:[^ .,;:!?]+ ){0,3}',
-  ' {gap5} ': ' (?:[^ .,;:!?]+ ){0,5}',
-  '{w}': '[\\p{L}\\p{N}]*',
-  '{num}': '\\d+(?:[.,]\\d+)*',
+  ' {gap} ': ' (?:[^ .,;:!?]{1,24} ){0,3}',
+  ' {gap5} ': ' (?:[^ .,;:!?]{1,24} ){0,5}',
+  '{w}': '[\\p{L}\\p{N}]{0,24}',
+  '{num}': '\\d{1,12}(?:[.,]\\d{1,3}){0,3}',
 };
 /** Word edges that ignore Chinese characters, which are not separated by spaces. */
 const LEFT_EDGE = '(?<!(?!\\p{Script=Han})[\\p{L}\\p{N}])';
 const RIGHT_EDGE = '(?!(?!\\p{Script=Han})[\\p{L}\\p{N}])';
+
+const wrap = (body: string) => `${LEFT_EDGE}(?:${body})${RIGHT_EDGE}`;
 
 export function expandRegex(source: string): string {
   let out = foldPatternSource(source);
@@ -70,7 +72,8 @@ export async function compilePatterns(
   emoji: EmojiTable,
   scoring: Scoring,
   safety: RegexSafety,
-): Promise<{ set?: PatternSet; problems: ContentProblem[] }> {
+): Promise<{ set?: PatternSet; problems: ContentProblem[]; warnings: ContentProblem[] }> {
+  const warnings: ContentProblem[] = [];
   const bodies = new Map<Pattern, string>();
   const syntaxProblems = new Map<Pattern, string>();
   for (const src of sources) {
@@ -79,12 +82,14 @@ export async function compilePatterns(
       try {
         const body = expandRegex(p.regex);
         new RegExp(body, 'u');
-        bodies.set(p, body);
+        bodies.set(p, wrap(body));
       } catch (e) {
         syntaxProblems.set(p, `not a valid regular expression: ${(e as Error).message}`);
       }
     }
   }
+  // The expression is judged as it runs, word edges included: they stop a match from
+  // starting inside a word or a number, which is what defuses many slow shapes.
   const verdicts = await safety.verify([...bodies.values()]);
   safety.prune(bodies.values());
 
@@ -138,18 +143,21 @@ export async function compilePatterns(
           addLiteral(phrase, { pattern: index, phrase: true, prefix });
         }
       } else if (p.regex) {
-        const body = bodies.get(p);
-        if (body === undefined) return problem(syntaxProblems.get(p)!, 'regex');
-        const verdict = verdicts.get(body)!;
+        const wrapped = bodies.get(p);
+        if (wrapped === undefined) return problem(syntaxProblems.get(p)!, 'regex');
+        const verdict = verdicts.get(wrapped)!;
         if (!verdict.safe) return problem(verdict.message, 'regex');
-        compiled.regex = new RegExp(`${LEFT_EDGE}(?:${body})${RIGHT_EDGE}`, 'gu');
-        const lits = requiredLiterals(body);
+        if (verdict.warning) {
+          warnings.push({ file: src.file, line: src.lineOf(['patterns', i, 'regex']), path: `patterns[${i}].regex`, message: verdict.warning });
+        }
+        compiled.regex = new RegExp(wrapped, 'gu');
+        const lits = requiredLiterals(wrapped);
         if (lits) for (const lit of lits) addLiteral(lit, { pattern: index, phrase: false, prefix: false });
         else alwaysRun.push(index);
       }
       patterns.push(compiled);
     });
   }
-  if (problems.length > 0) return { problems };
-  return { set: { patterns, automaton: new Automaton(literals), owners, alwaysRun, emoji, scoring }, problems };
+  if (problems.length > 0) return { problems, warnings };
+  return { set: { patterns, automaton: new Automaton(literals), owners, alwaysRun, emoji, scoring }, problems, warnings };
 }

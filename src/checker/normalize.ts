@@ -168,6 +168,9 @@ const LOOKALIKE: Record<string, string> = {
   і: 'i', ї: 'i', ј: 'j', ѕ: 's', һ: 'h', ԁ: 'd', ԛ: 'q', ԝ: 'w', ɡ: 'g',
   α: 'a', β: 'b', ε: 'e', η: 'n', ι: 'i', κ: 'k', ν: 'v', ο: 'o', ρ: 'p', τ: 't', υ: 'u', χ: 'x', ς: 's',
 };
+/** Latin letters that look like Cyrillic ones, for Russian words with a Latin letter slipped in. */
+const TO_CYRILLIC: Record<string, string> = { a: 'а', b: 'в', e: 'е', k: 'к', m: 'м', h: 'н', o: 'о', p: 'р', c: 'с', t: 'т', y: 'у', x: 'х', i: 'і' };
+const CYRILLIC = /[\u0400-\u04ff]/;
 const LEET: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '@': 'a', $: 's' };
 const isWordChar = (ch: string) => /[\p{L}\p{N}@$]/u.test(ch);
 const isLetter = (ch: string | undefined) => ch !== undefined && /\p{L}/u.test(ch);
@@ -185,13 +188,16 @@ function mapLookalikesAndLeet(buf: Buf): void {
     }
     let j = i;
     while (j < cs.length && isWordChar(cs[j]!)) j++;
-    let latin = false;
+    let latin = 0;
+    let cyrillic = 0;
     let lookalike = false;
     let leetInside = false;
     for (let k = i; k < j; k++) {
       const ch = cs[k]!;
-      if (LATIN.test(ch)) latin = true;
-      else if (LOOKALIKE[ch]) lookalike = true;
+      if (LATIN.test(ch)) latin++;
+      else if (CYRILLIC.test(ch)) cyrillic++;
+      if (LOOKALIKE[ch]) lookalike = true;
+      else if (LATIN.test(ch)) continue;
       else if (LEET[ch] !== undefined) {
         // A run of leet characters with letters on both sides, as in "gr33n".
         let a = k;
@@ -201,9 +207,12 @@ function mapLookalikesAndLeet(buf: Buf): void {
         if (isSpacedLetter(cs[a - 1]) && a > i && isSpacedLetter(cs[b + 1]) && b < j - 1) leetInside = true;
       }
     }
+    // A mixed word is read in its majority script: "раsamos" is Spanish, "пeреход" Russian.
+    const toCyrillic = cyrillic > latin && latin > 0;
     for (let k = i; k < j; k++) {
       const ch = cs[k]!;
-      if (latin && lookalike && LOOKALIKE[ch]) cs[k] = LOOKALIKE[ch]!;
+      if (toCyrillic && TO_CYRILLIC[ch]) cs[k] = TO_CYRILLIC[ch]!;
+      else if (!toCyrillic && latin > 0 && lookalike && LOOKALIKE[ch]) cs[k] = LOOKALIKE[ch]!;
       else if (leetInside && LEET[ch] !== undefined) cs[k] = LEET[ch]!;
     }
     i = j;

@@ -4,7 +4,14 @@ import { check } from 'recheck';
 export interface Safety {
   safe: boolean;
   message: string;
+  /** Set when accepted with a reservation, e.g. polynomial in theory but fast on real inputs. */
+  warning?: string;
 }
+
+/** Longest text the checker ever matches (check-offer's MAX_CHECK_LENGTH). */
+export const ATTACK_LENGTH = 8000;
+/** A polynomial expression is accepted only if recheck's own attack, cut to ATTACK_LENGTH, runs this fast. */
+export const ATTACK_BUDGET_MS = 50;
 
 type Verdicts = Record<string, Safety>;
 
@@ -39,7 +46,7 @@ export class RegexSafety {
       }
     };
     await Promise.all([worker(), worker()]);
-    return new Map(sources.map((s) => [s, this.verdicts.get(s)!]));
+    return new Map(sources.map((s) => [s, judge(s, this.verdicts.get(s)!)]));
   }
 
   /** Drops verdicts of expressions no longer in use from the cache file. */
@@ -91,6 +98,57 @@ export class RegexSafety {
 }
 
 const UNDECIDED = 'the safety check could not decide';
+const POLYNOMIAL = 'this expression can take polynomial time';
+
+/**
+ * recheck proves a polynomial bound on unbounded input, but texts are cut at ATTACK_LENGTH
+ * characters. Replay its attack, so cut, on V8's own engine: slow means rejected, fast means
+ * accepted with a warning that says so.
+ */
+function judge(source: string, verdict: Safety): Safety {
+  if (verdict.safe || !verdict.message.startsWith(POLYNOMIAL)) return verdict;
+  const attack = attackText(verdict.message);
+  if (attack === undefined) return verdict;
+  const re = new RegExp(source, 'gu');
+  let best = Infinity;
+  for (let run = 0; run < 3; run++) {
+    const start = performance.now();
+    re.lastIndex = 0;
+    while (re.exec(attack) !== null) if (re.lastIndex === 0) break;
+    best = Math.min(best, performance.now() - start);
+  }
+  if (best > ATTACK_BUDGET_MS) {
+    return { safe: false, message: `${verdict.message} (${Math.round(best)} ms on a ${attack.length}-character attack text)` };
+  }
+  return {
+    safe: true,
+    message: 'safe within the length limit',
+    warning: `polynomial in theory; ${best.toFixed(1)} ms on recheck's attack cut to ${attack.length} characters`,
+  };
+}
+
+/** Builds the text of recheck's attack description, e.g. `'ab'.repeat(300) + '!'`, cut to ATTACK_LENGTH. */
+export function attackText(message: string): string | undefined {
+  const described = /\(slow on input like (.+)\); avoid/.exec(message)?.[1];
+  if (!described) return undefined;
+  let out = '';
+  const part = /'((?:\\.|[^'\\])*)'(?:\.repeat\((\d+)\))?/g;
+  let m: RegExpExecArray | null;
+  while ((m = part.exec(described)) !== null && out.length < ATTACK_LENGTH) {
+    const text = unescape(m[1]!);
+    const times = m[2] ? Math.min(Number(m[2]), Math.ceil(ATTACK_LENGTH / Math.max(1, text.length))) : 1;
+    out += text.repeat(times);
+  }
+  return out.length > 0 ? out.slice(0, ATTACK_LENGTH) : undefined;
+}
+
+function unescape(s: string): string {
+  return s.replace(/\\(x[0-9a-fA-F]{2}|u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|.)/g, (_, e: string) => {
+    if (e[0] === 'x') return String.fromCharCode(parseInt(e.slice(1), 16));
+    if (e[0] === 'u') return String.fromCodePoint(parseInt(e.replace(/[u{}]/g, ''), 16));
+    return ({ n: '\n', r: '\r', t: '\t', '0': '\0' } as Record<string, string>)[e] ?? e;
+  });
+}
 const decided = (v: Safety) => v.safe || !v.message.startsWith(UNDECIDED);
 
 async function analyse(source: string): Promise<Safety> {

@@ -14,6 +14,8 @@ export interface CheckerContent {
   files: string[];
   /** Hash of every file read: the content version. */
   fingerprint: string;
+  /** Accepted with a reservation, for `faro content check` and /readyz. */
+  warnings: ContentProblem[];
 }
 
 const SPECIAL = new Set(['emoji.yaml', 'scoring.yaml']);
@@ -52,7 +54,7 @@ export async function loadCheckerContent(contentDir: string): Promise<CheckerCon
       const file = `patterns/${name}`;
       const expected = name.replace(/\.ya?ml$/, '');
       if (parsed.value.language !== '*' && parsed.value.language !== expected) {
-        problems.push({ file, line: parsed.lineOf(['language']), path: 'language', message: `this file is ${name}, so language should be "${expected}"` });
+        problems.push({ file, line: parsed.lineOf(['language']), path: 'language', message: `a file of "${parsed.value.language}" patterns must be named ${parsed.value.language}.yaml, not ${name}` });
       }
       sources.push({ file, language: parsed.value.language, patterns: parsed.value.patterns, lineOf: parsed.lineOf });
     }
@@ -67,6 +69,7 @@ export async function loadCheckerContent(contentDir: string): Promise<CheckerCon
     offer: compileOfferLexicon(offer.value),
     files: ['offer.yaml', ...names.map((n) => `patterns/${n}`)],
     fingerprint: hash.digest('hex').slice(0, 12),
+    warnings: compiled.warnings,
   };
 }
 

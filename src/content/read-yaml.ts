@@ -59,7 +59,7 @@ export function parseYaml<S extends z.ZodType>(source: string, name: string, sch
       source,
       problems: doc.errors.map((e) => ({
         file: name,
-        line: e.linePos?.[0]?.line,
+        line: e.linePos?.[0]?.line ?? lines.linePos(Math.min(e.pos[0], source.length)).line,
         message: `${e.message.split('\n')[0]} (check the indentation and that text with ":" or "#" is in quotes)`,
       })),
     };

@@ -32,6 +32,7 @@ describe('normalizeText defeats each obfuscation trick', () => {
     expect(fold('vіsа')).toBe('visa'); // Cyrillic і and а
     expect(fold('gυαrαnteed')).toBe('guaranteed'); // Greek υ and α
   });
+  it('reads a mixed word in its majority script', () => expect(fold('пeреход')).toBe('переход')); // Latin e
   it('leaves real Cyrillic words alone', () => expect(fold('Пишите в WhatsApp')).toBe('пишите в whatsapp'));
   it('reads leetspeak inside words', () => {
     expect(fold('c0y0te v1sa gr33n inst@gram')).toBe('coyote visa green instagram');

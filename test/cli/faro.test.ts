@@ -27,7 +27,7 @@ describe('faro check', () => {
     expect(r.stdout).toMatch(/^HIGH RISK/);
     expect(r.stdout).toMatch(/guarantee .*"100% garantizado"|guarantee .*"sin caminar"/);
     expect(r.stdout).toMatch(/advance_payment/);
-    expect(r.stdout).toMatch(/off_platform_contact .*"\+52 1 656 555 0100"/);
+    expect(r.stdout).toMatch(/off_platform_contact .*\+52 1 656 555 0100"/);
   });
 
   it('never calls a low result safe', async () => {

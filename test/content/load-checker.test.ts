@@ -34,15 +34,20 @@ describe('loading patterns', () => {
   it('reports a wrong field as file:line: path: message', async () => {
     const dir = await copyOfContent();
     await writeFile(
-      join(dir, 'patterns/zz-test.yaml'),
+      join(dir, 'patterns/es-extra.yaml'),
       extraPattern('  - id: es.test.one\n    flag: guaranteed\n    phrases: [algo]\n    match: [algo]\n'),
     );
     const problems = await problemsOf(dir);
-    expect(problems).toHaveLength(2);
-    expect(problems).toContain('patterns/zz-test.yaml:1: language: this file is zz-test.yaml, so language should be "zz-test"');
-    expect(problems.find((p) => p.includes('flag'))).toMatch(
-      /^patterns\/zz-test\.yaml:5: patterns\[0\]\.flag: "guaranteed" is not a warning sign; use one of: smuggling_offer/,
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(
+      /^patterns\/es-extra\.yaml:4: patterns\[0\]\.flag: "guaranteed" is not a warning sign; use one of: smuggling_offer, guarantee/,
     );
+  });
+
+  it('says how to name a file of patterns', async () => {
+    const dir = await copyOfContent();
+    await writeFile(join(dir, 'patterns/es-extra.yaml'), extraPattern('  - id: es.test.one\n    flag: guarantee\n    phrases: [algo]\n    match: [algo]\n'));
+    expect(await problemsOf(dir)).toEqual(['patterns/es-extra.yaml:1: language: a file of "es" patterns must be named es.yaml, not es-extra.yaml']);
   });
 
   it('rejects an expression that can backtrack catastrophically, saying why', async () => {
@@ -57,15 +62,22 @@ describe('loading patterns', () => {
     expect(problems[0]).toMatch(/^patterns\/es\.yaml:\d+: patterns\[\d+\]\.regex: this expression can take exponential time/);
   });
 
-  it('rejects duplicate ids and broken YAML', async () => {
+  it('rejects duplicate ids', async () => {
     const dir = await copyOfContent();
     const es = await readFile(join(dir, 'patterns/es.yaml'), 'utf8');
     const firstId = /id: (\S+)/.exec(es)![1]!;
     await writeFile(join(dir, 'patterns/es.yaml'), es + `\n  - id: ${firstId}\n    flag: guarantee\n    phrases: [x y z]\n    match: [x y z]\n`);
+    const problems = await problemsOf(dir);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(new RegExp(`^patterns/es\\.yaml:\\d+: patterns\\[\\d+\\]\\.id: id "${firstId.replaceAll('.', '\\.')}" is already used in patterns/es\\.yaml`));
+  });
+
+  it('reports broken YAML with its line', async () => {
+    const dir = await copyOfContent();
     await writeFile(join(dir, 'patterns/en.yaml'), 'language: en\npatterns:\n  - id: "unclosed\n');
     const problems = await problemsOf(dir);
-    expect(problems.some((p) => p.includes(`id "${firstId}" is already used`))).toBe(true);
-    expect(problems.some((p) => p.startsWith('patterns/en.yaml:'))).toBe(true);
+    expect(problems.length).toBeGreaterThan(0);
+    for (const p of problems) expect(p).toMatch(/^patterns\/en\.yaml:\d+: /);
   });
 });
 
