@@ -4,6 +4,8 @@ import { resolve } from 'node:path';
 import { createChecker } from '../src/checker/check-offer.js';
 import { findHits } from '../src/checker/match.js';
 import { normalizePhrase, normalizeText } from '../src/checker/normalize.js';
+import { detectLanguage } from '../src/checker/language.js';
+import { extractOffer } from '../src/checker/offer.js';
 import { loadCheckerContent } from '../src/content/load-checker.js';
 
 const content = await loadCheckerContent(resolve('content'));
@@ -77,6 +79,14 @@ const combinedShort = rate('combined automaton + candidate regexes, short', shor
 const loopShort = rate('one expression at a time, short', shortFlat, loopMatch);
 const combinedLong = rate('combined automaton + candidate regexes, long', longFlat, (t) => findHits(t, set));
 const loopLong = rate('one expression at a time, long', longFlat, loopMatch);
+
+console.log('\nStages of a check, short offers');
+const shortNorm = SHORT.map((t) => normalizeText(t, set.emoji));
+rate('normalise', SHORT, (t) => normalizeText(t, set.emoji));
+rate('detect language', SHORT, (t) => detectLanguage(t));
+let k = 0;
+rate('extract offer details', SHORT, () => extractOffer(shortNorm[k++ % shortNorm.length]!, content.offer));
+rate('checkOffer with the language given', SHORT, (t) => checker.checkOffer(t, { language: 'und' }));
 
 console.log('\nRatios');
 console.log(`  combined / one-at-a-time, short: ${(combinedShort / loopShort).toFixed(1)}x`);

@@ -13,7 +13,8 @@ export function requiredLiterals(source: string, minLength = 2): string[] | null
   const ast = parse(source, 'u', { namedGroups: true, lookbehind: true, unicodePropertyEscape: true });
   const info = analyse(ast as unknown as Node);
   const best = info.required;
-  if (!best || best.length === 0 || best.some((s) => s.length < minLength)) return null;
+  // One Chinese character is a good anchor: it only occurs in Chinese text.
+  if (!best || best.length === 0 || best.some((s) => s.length < minLength && !HAN.test(s))) return null;
   return best;
 }
 
@@ -35,14 +36,20 @@ interface Info {
   required: string[] | null;
 }
 
+/** Cross products of alternatives grow fast; past this size a part is treated as unknown. */
 const MAX_SET = 48;
+/** Alternatives' literal sets are unioned; the automaton holds thousands of literals cheaply. */
+const MAX_REQUIRED = 600;
 const EMPTY: Info = { exact: [''], required: null };
 const UNKNOWN: Info = { exact: null, required: null };
+
+const HAN = /^\p{Script=Han}+$/u;
 
 /** Higher is better: a set whose shortest member is long hits less often. */
 function quality(set: string[] | null): number {
   if (!set || set.length === 0) return -1;
-  const shortest = Math.min(...set.map((s) => s.length));
+  // A Chinese character carries about as much as two Latin letters.
+  const shortest = Math.min(...set.map((s) => (HAN.test(s) ? s.length * 2 : s.length)));
   return shortest * 100 - set.length;
 }
 
@@ -66,7 +73,7 @@ function analyse(node: Node): Info {
       const exact = infos.every((i) => i.exact) ? dedupe(infos.flatMap((i) => i.exact!)) : null;
       const reqs = infos.map((i) => better(i.required, nonEmpty(i.exact)));
       const required = reqs.every((r) => r) ? dedupe(reqs.flatMap((r) => r!)) : null;
-      return { exact: exact && exact.length <= MAX_SET ? exact : null, required: required && required.length <= MAX_SET ? required : null };
+      return { exact: exact && exact.length <= MAX_SET ? exact : null, required: required && required.length <= MAX_REQUIRED ? required : null };
     }
     case 'group': {
       if (node.behavior && node.behavior !== 'normal' && node.behavior !== 'ignore') return EMPTY;
