@@ -34,10 +34,22 @@ export function localContext(text: string, hit: Hit, negations: Hit[], window: n
     if (n.end > hit.start) return 'negated';
     const between = text.slice(n.end, hit.start);
     if (CLAUSE_END.test(between)) continue;
-    const words = between.trim() === '' ? 0 : between.trim().split(/\s+/).length;
-    if (words <= window) return 'negated';
+    if (wordCount(between) <= window) return 'negated';
   }
   return isInQuestion(text, hit) ? 'question' : undefined;
+}
+
+const HAN_RUN = /\p{Script=Han}+/gu;
+
+/** Words between two points; Chinese has no spaces, so every two characters count as a word. */
+function wordCount(text: string): number {
+  let han = 0;
+  const rest = text.replace(HAN_RUN, (run) => {
+    han += Math.ceil(run.length / 2);
+    return ' ';
+  });
+  const trimmed = rest.trim();
+  return han + (trimmed === '' ? 0 : trimmed.split(/\s+/).length);
 }
 
 function isInQuestion(text: string, hit: Hit): boolean {

@@ -17,7 +17,7 @@ function faro(args: string[], stdin?: string): Promise<{ code: number; stdout: s
   });
 }
 
-describe('faro check', () => {
+describe('faro check', { timeout: 90_000 }, () => {
   it('prints a readable report for one text', async () => {
     const r = await faro([
       'check',
@@ -67,7 +67,7 @@ describe('faro check', () => {
   });
 });
 
-describe('faro eval and faro rules', () => {
+describe('faro eval and faro rules', { timeout: 90_000 }, () => {
   it('scores a labelled file', async () => {
     const r = await faro(['eval', 'test/fixtures/labelled.jsonl']);
     expect(r.code).toBe(0);
