@@ -277,7 +277,8 @@ function collapseRunsAndSpaces(buf: Buf): void {
       for (let k = i + 1; k < j; k++) drop[k] = 1;
     } else {
       while (j < cs.length && cs[j] === ch) j++;
-      const stretched = j - i >= 3 && !/[0-9]/.test(ch) && !HAN.test(ch);
+      // French writes "créée" (three e's once accents go): e needs four to count as stretched.
+      const stretched = j - i >= (ch === 'e' ? 4 : 3) && !/[0-9]/.test(ch) && !HAN.test(ch);
       if (stretched) for (let k = i + 1; k < j; k++) drop[k] = 1;
       if (stretched && isLetter(ch)) buf.ends[i] = buf.ends[j - 1]!;
     }

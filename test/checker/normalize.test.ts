@@ -49,6 +49,7 @@ describe('normalizeText defeats each obfuscation trick', () => {
   });
   it('does not join short ordinary words', () => expect(fold('il y a à manger, si w pa peye')).toBe('il y a a manger, si w pa peye'));
   it('shortens stretched letters', () => expect(fold('garantizadoooo seeeeguro')).toBe('garantizado seguro'));
+  it('keeps the three e of French words', () => expect(fold('agence agréée, créée en 2010')).toBe('agence agreee, creee en 2010'));
   it('keeps doubled letters and repeated digits', () => expect(fold('llegamos carro 10000')).toBe('llegamos carro 10000'));
   it('turns emoji that stand for words into tokens', () => {
     expect(fold('✈️🚤💵📲')).toBe(' :plane: :boat: :money: :phone: ');
