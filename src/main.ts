@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import { pino } from 'pino';
-import { createChecker, type Checker } from './checker/check-offer.js';
+import { createChecker } from './checker/check-offer.js';
 import { loadConfig } from './config.js';
-import { loadCheckerContent, type CheckerContent } from './content/load-checker.js';
+import { loadCheckerContent } from './content/load-checker.js';
 import { createContentStore } from './content/store.js';
 import { createApp } from './http/app.js';
 
@@ -10,20 +10,19 @@ import { createApp } from './http/app.js';
 const config = loadConfig(process.env);
 const log = pino({ level: config.LOG_LEVEL });
 
-const content = await createContentStore(resolve(config.CONTENT_DIR), loadCheckerContent, {
+// The checker is built with each content version, so a reload swaps both at once.
+async function loadChecker(dir: string) {
+  const c = await loadCheckerContent(dir);
+  return { fingerprint: c.fingerprint, checker: createChecker({ patterns: c.patterns, offer: c.offer }) };
+}
+
+const content = await createContentStore(resolve(config.CONTENT_DIR), loadChecker, {
   watch: true,
   onReload: (s) => log.info({ version: s.version }, 'content reloaded'),
   onError: (problems) => log.error({ problems }, 'content change refused; keeping the last good content'),
 });
 
-let checkerFor: { content: CheckerContent; checker: Checker } | undefined;
-function currentChecker(): Checker {
-  const c = content.current();
-  if (checkerFor?.content !== c) checkerFor = { content: c, checker: createChecker({ patterns: c.patterns, offer: c.offer }) };
-  return checkerFor.checker;
-}
-
-const app = createApp({ checker: currentChecker, contentStatus: content.status });
+const app = createApp({ checker: () => content.current().checker, contentStatus: content.status });
 const server = app.listen(config.PORT, config.HOST, () => {
   log.info(`Faro is running at http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${config.PORT}`);
 });

@@ -23,7 +23,7 @@ export type EmojiTable = ReadonlyMap<string, string>;
  * normalizeText('G A R A N T I Z A D O O O O 100% ✈️', emoji).text // "garantizado 100% :plane:"
  */
 export function normalizeText(original: string, emoji: EmojiTable = new Map()): NormalizedText {
-  const buf = new Buf(original.length + 16);
+  const buf = new Buf();
   foldChars(original, emoji, buf);
   mapLookalikesAndLeet(buf);
   joinSpacedLetters(buf);
@@ -53,7 +53,6 @@ class Buf {
   chars: string[] = [];
   starts: number[] = [];
   ends: number[] = [];
-  constructor(_hint: number) {}
   push(s: string, start: number, end: number): void {
     for (let k = 0; k < s.length; k++) {
       this.chars.push(s[k]!);

@@ -13,7 +13,7 @@ const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 async function checkerFrom(contentDir: string) {
   const content = await loadCheckerContent(resolve(contentDir));
-  return createChecker({ patterns: content.patterns, offer: content.offer });
+  return { content, checker: createChecker({ patterns: content.patterns, offer: content.offer }) };
 }
 
 const program = new Command('faro')
@@ -30,7 +30,7 @@ program
   .option('--jsonl <file>', 'check every line of a JSON-lines file ({"id", "text"} per line); "-" reads standard input')
   .option('--lang <code>', 'language of the offer, if known')
   .action(async (text: string | undefined, opts: { jsonl?: string; lang?: string }) => {
-    const checker = await checkerFrom(program.opts().content);
+    const { checker } = await checkerFrom(program.opts().content);
     if (opts.jsonl) {
       process.exitCode = await runCheckJsonl(checker, opts.jsonl);
     } else if (text) {
@@ -47,7 +47,7 @@ program
   .option('--json', 'print the figures as JSON')
   .option('--misses <n>', 'how many of the worst misses to list', '10')
   .action(async (file: string, opts: { json?: boolean; misses: string }) => {
-    const checker = await checkerFrom(program.opts().content);
+    const { checker } = await checkerFrom(program.opts().content);
     process.stdout.write(await runEval(checker, file, { json: Boolean(opts.json), misses: Number(opts.misses) }));
   });
 
@@ -57,8 +57,7 @@ program
   .argument('<file>', 'labelled JSON-lines file (id, text, risk)')
   .option('--all', 'list every pattern, not only those that fired')
   .action(async (file: string, opts: { all?: boolean }) => {
-    const content = await loadCheckerContent(resolve(program.opts().content));
-    const checker = createChecker({ patterns: content.patterns, offer: content.offer });
+    const { content, checker } = await checkerFrom(program.opts().content);
     process.stdout.write(await runRules(checker, content.patterns, file, { all: Boolean(opts.all) }));
   });
 
