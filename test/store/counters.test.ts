@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { openStore, StoreError, type CounterEvent } from '../../src/store/index.js';
+
+const check: CounterEvent = { channel: 'telegram', partner: null, language: 'es', metric: 'check', value: 'high' };
+const JAN_31_LATE = Date.UTC(2025, 0, 31, 23, 59, 59);
+
+describe('count', () => {
+  it('increments, stores a null partner or language as "" and defaults day to today (UTC)', async () => {
+    const store = await openStore({ path: ':memory:', now: () => JAN_31_LATE });
+    await store.count([check, check]);
+    await store.count([{ ...check, n: 3 }, { ...check, language: null, metric: 'start', value: '' }]);
+    expect(await store.counters()).toEqual([
+      { day: '2025-01-31', channel: 'telegram', partner: '', language: '', metric: 'start', value: '', n: 1 },
+      { day: '2025-01-31', channel: 'telegram', partner: '', language: 'es', metric: 'check', value: 'high', n: 5 },
+    ]);
+    await store.close();
+  });
+
+  it('filters by partner and by an inclusive day range', async () => {
+    const store = await openStore({ path: ':memory:' });
+    await store.count([
+      { ...check, day: '2025-01-30' },
+      { ...check, day: '2025-01-31', partner: 'p1' },
+      { ...check, day: '2025-02-01' },
+      { ...check, day: '2025-02-02', partner: 'p1' },
+    ]);
+    const days = (rows: { day: string }[]) => rows.map((r) => r.day);
+    expect(days(await store.counters({ from: '2025-01-31', to: '2025-02-01' }))).toEqual(['2025-01-31', '2025-02-01']);
+    expect(days(await store.counters({ partner: 'p1' }))).toEqual(['2025-01-31', '2025-02-02']);
+    expect(days(await store.counters({ partner: '' }))).toEqual(['2025-01-30', '2025-02-01']);
+    expect(days(await store.counters({ from: '2025-02-01', partner: 'p1' }))).toEqual(['2025-02-02']);
+    expect(days(await store.counters({ to: '2025-01-30' }))).toEqual(['2025-01-30']);
+    await store.close();
+  });
+
+  it('sums 100 concurrent count() calls exactly', async () => {
+    const store = await openStore({ path: ':memory:', now: () => JAN_31_LATE });
+    const flag: CounterEvent = { ...check, metric: 'flag', value: 'upfront-payment', n: 2 };
+    await Promise.all(Array.from({ length: 100 }, () => store.count([check, flag])));
+    const rows = await store.counters();
+    expect(rows.map((r) => [r.metric, r.n])).toEqual([
+      ['check', 100],
+      ['flag', 200],
+    ]);
+    await store.close();
+  });
+
+  it('rejects a batch with a bad event and counts none of it', async () => {
+    const store = await openStore({ path: ':memory:' });
+    await expect(store.count([check, { ...check, day: '31/01/2025' }])).rejects.toBeInstanceOf(StoreError);
+    await expect(store.count([check, { ...check, n: 0 }])).rejects.toThrow(/n must be/);
+    expect(await store.counters()).toEqual([]);
+    await store.count([check]);
+    expect((await store.counters())[0]?.n).toBe(1);
+    await store.close();
+  });
+});
+
+describe('claimUpdate', () => {
+  it('is true the first time and false afterwards, per channel', async () => {
+    const store = await openStore({ path: ':memory:' });
+    expect(await store.claimUpdate('telegram', '42')).toBe(true);
+    expect(await store.claimUpdate('telegram', '42')).toBe(false);
+    expect(await store.claimUpdate('whatsapp', '42')).toBe(true);
+    expect(await store.claimUpdate('telegram', '43')).toBe(true);
+    await store.close();
+  });
+
+  it('gives exactly one true among 50 concurrent claims of the same update', async () => {
+    const store = await openStore({ path: ':memory:' });
+    const results = await Promise.all(Array.from({ length: 50 }, () => store.claimUpdate('telegram', '7')));
+    expect(results.filter(Boolean)).toHaveLength(1);
+    await store.close();
+  });
+});
