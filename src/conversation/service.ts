@@ -1,0 +1,166 @@
+import type { Logger } from 'pino';
+import type { Store } from '../store/index.js';
+import { LANGUAGES, type Language } from '../content/schemas.js';
+import { reply, text } from './deps.js';
+import type { ConversationDeps } from './deps.js';
+import { emptySession, respond, wantsCheck } from './respond.js';
+import type { Inbound, Reply, Session, Turn } from './types.js';
+
+/** Delivers replies to the person through their channel; the address lives only in this closure. */
+export type Send = (replies: Reply[]) => Promise<void>;
+
+export interface ServiceOptions {
+  conversation: ConversationDeps;
+  store: Store;
+  log: Logger;
+  /** Texts from one person closer together than this are checked as one offer. 0 turns merging off. */
+  mergeWindowMs: number;
+  /** A burst of forwards is still cut after this long. */
+  mergeMaxMs?: number;
+  /** Messages one person may send per minute before getting a polite "please wait". */
+  ratePerMinute: number;
+  now?: () => number;
+  /** Told of every finished turn, for metrics. */
+  onTurn?: (inbound: Inbound, turn: Turn, ms: number) => void;
+}
+
+export interface ConversationService {
+  /** Accepts one inbound event; resolves once it is handled or queued for merging. */
+  receive(inbound: Inbound, send: Send): Promise<void>;
+  /** Handles every pending merge now and waits for all work in flight, e.g. before shutdown. */
+  drain(): Promise<void>;
+}
+
+interface Pending {
+  texts: string[];
+  first: Inbound;
+  send: Send;
+  startedAt: number;
+  timer: NodeJS.Timeout;
+}
+
+/**
+ * Runs the pure conversation against the store: dedupes redeliveries, rate-limits, merges
+ * bursts, loads and saves the session, counts anonymously and sends the replies.
+ */
+export function createConversationService(options: ServiceOptions): ConversationService {
+  const { store, log, conversation } = options;
+  const now = options.now ?? Date.now;
+  const mergeMax = options.mergeMaxMs ?? options.mergeWindowMs * 4;
+  const pending = new Map<string, Pending>();
+  // One person's turns run one at a time, so two quick taps never race on the session.
+  const queues = new Map<string, Promise<void>>();
+  const inFlight = new Set<Promise<void>>();
+  const rate = new Map<string, { windowStart: number; count: number; warned: boolean }>();
+
+  function enqueue(key: string, job: () => Promise<void>): Promise<void> {
+    const previous = queues.get(key) ?? Promise.resolve();
+    const next = previous.then(job, job).catch(() => {});
+    queues.set(key, next);
+    inFlight.add(next);
+    void next.finally(() => {
+      inFlight.delete(next);
+      if (queues.get(key) === next) queues.delete(key);
+    });
+    return next;
+  }
+
+  async function run(inbound: Inbound, send: Send): Promise<void> {
+    const started = now();
+    let session: Session | undefined;
+    try {
+      const stored = await store.getSession(inbound.userKey);
+      session = stored ? toSession(stored) : undefined;
+      const turn = respond(conversation, session, inbound);
+      if (turn.session === null) await store.forgetUser(inbound.userKey);
+      else await store.putSession({ key: inbound.userKey, ...turn.session, state: { ...turn.session.state } });
+      const who = turn.session ?? session ?? emptySession();
+      if (turn.events.length > 0) {
+        await store.count(turn.events.map((e) => ({ channel: inbound.channel, partner: who.partner, language: who.language, metric: e.metric, value: e.value })));
+      }
+      await send(turn.replies);
+      options.onTurn?.(inbound, turn, now() - started);
+    } catch (e) {
+      // Never log the person's text: only what failed.
+      log.error({ err: e, channel: inbound.channel, action: inbound.action?.kind }, 'turn failed');
+      const lang = session?.language ?? 'en';
+      await send([errorReply(conversation, lang as Language)]).catch((err: unknown) => log.error({ err }, 'could not send the error reply'));
+    }
+  }
+
+  function flush(key: string): Promise<void> {
+    const p = pending.get(key);
+    if (!p) return queues.get(key) ?? Promise.resolve();
+    pending.delete(key);
+    clearTimeout(p.timer);
+    const merged: Inbound = { ...p.first, text: p.texts.join('\n'), merged: p.texts.length };
+    return enqueue(key, () => run(merged, p.send));
+  }
+
+  function limited(key: string): 'ok' | 'warn' | 'drop' {
+    const t = now();
+    const r = rate.get(key);
+    if (!r || t - r.windowStart >= 60_000) {
+      rate.set(key, { windowStart: t, count: 1, warned: false });
+      if (rate.size > 50_000) for (const [k, v] of rate) if (t - v.windowStart >= 60_000) rate.delete(k);
+      return 'ok';
+    }
+    r.count++;
+    if (r.count <= options.ratePerMinute) return 'ok';
+    if (r.warned) return 'drop';
+    r.warned = true;
+    return 'warn';
+  }
+
+  return {
+    async receive(inbound, send) {
+      if (inbound.updateId && !(await store.claimUpdate(inbound.channel, inbound.updateId))) {
+        log.debug({ channel: inbound.channel }, 'redelivered update ignored');
+        return;
+      }
+      const key = inbound.userKey;
+      const verdict = limited(key);
+      if (verdict !== 'ok') {
+        if (verdict === 'warn') {
+          const lang = ((await store.getSession(key))?.language ?? 'en') as Language;
+          await send([reply(ctxFor(conversation, lang), [text(conversation.i18n.t(lang)('rate.limited'))])]).catch(() => {});
+        }
+        return;
+      }
+      const p = pending.get(key);
+      const mergeable = options.mergeWindowMs > 0 && !inbound.action && !inbound.media && !!inbound.text?.trim();
+      if (mergeable && (p || wantsCheck(conversation, inbound.text!))) {
+        if (p) {
+          p.texts.push(inbound.text!);
+          p.send = send;
+          clearTimeout(p.timer);
+          const wait = Math.max(0, Math.min(options.mergeWindowMs, p.startedAt + mergeMax - now()));
+          p.timer = setTimeout(() => void flush(key), wait);
+        } else {
+          pending.set(key, { texts: [inbound.text!], first: inbound, send, startedAt: now(), timer: setTimeout(() => void flush(key), options.mergeWindowMs) });
+        }
+        return;
+      }
+      // A button press after a burst: answer the burst first, in order.
+      if (p) void flush(key);
+      await enqueue(key, () => run(inbound, send));
+    },
+    async drain() {
+      for (const key of [...pending.keys()]) void flush(key);
+      while (inFlight.size > 0) await Promise.all([...inFlight]);
+    },
+  };
+}
+
+function toSession(s: { language: string | null; country: string | null; area: string | null; partner: string | null; state: Record<string, unknown> }): Session {
+  const language = (LANGUAGES as readonly string[]).includes(s.language ?? '') ? (s.language as Language) : null;
+  return { language, country: s.country, area: s.area, partner: s.partner, state: s.state as Session['state'] };
+}
+
+function ctxFor(conversation: ConversationDeps, lang: Language) {
+  return { lang, t: conversation.i18n.t(lang), deps: conversation } as Parameters<typeof reply>[0];
+}
+
+function errorReply(conversation: ConversationDeps, lang: Language): Reply {
+  return reply(ctxFor(conversation, lang), [text(conversation.i18n.t(lang)('error.generic'))]);
+}

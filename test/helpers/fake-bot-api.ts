@@ -1,0 +1,156 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Update } from 'grammy/types';
+
+export interface ApiCall {
+  method: string;
+  payload: Record<string, unknown>;
+}
+
+export const BOT_INFO = {
+  id: 424242,
+  is_bot: true as const,
+  first_name: 'Faro',
+  username: 'faro_test_bot',
+  can_join_groups: false,
+  can_read_all_group_messages: false,
+  supports_inline_queries: false,
+  can_connect_to_business: false,
+  has_main_web_app: false,
+  has_topics_enabled: false,
+  allows_users_to_create_topics: false,
+};
+
+/**
+ * A stand-in for Telegram's Bot API on 127.0.0.1: serves queued updates to getUpdates (honouring
+ * offset, holding long polls briefly) and records every other call.
+ */
+export class FakeBotApi {
+  readonly calls: ApiCall[] = [];
+  private updates: Update[] = [];
+  /** Served once whatever the offset: what Telegram does when a confirmation was lost. */
+  private redeliveries: Update[] = [];
+  private waiting: Array<() => void> = [];
+  private server: Server;
+  private messageId = 1;
+  /** How many updates getUpdates has handed out. */
+  served = 0;
+  apiRoot = '';
+
+  constructor(readonly token = '123456:TEST-token-for-the-fake-bot-api-00') {
+    this.server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const method = (req.url ?? '').split('/').pop() ?? '';
+        const body = Buffer.concat(chunks).toString('utf8');
+        const payload = body ? (JSON.parse(body) as Record<string, unknown>) : {};
+        void this.answer(method, payload).then((result) => {
+          res.setHeader('content-type', 'application/json');
+          res.end(JSON.stringify({ ok: true, result }));
+        });
+      });
+    });
+  }
+
+  async start(): Promise<this> {
+    await new Promise<void>((done) => this.server.listen(0, '127.0.0.1', done));
+    this.apiRoot = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    for (const w of this.waiting) w();
+    this.server.closeAllConnections();
+    await new Promise<void>((done) => this.server.close(() => done()));
+  }
+
+  /** Queues an update for the next getUpdates, as Telegram would deliver it. */
+  push(update: Update): void {
+    this.updates.push(update);
+    for (const w of this.waiting.splice(0)) w();
+  }
+
+  /** Delivers an update again even though the bot already confirmed it. */
+  redeliver(update: Update): void {
+    this.redeliveries.push(update);
+    for (const w of this.waiting.splice(0)) w();
+  }
+
+  callsTo(method: string): ApiCall[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+
+  /** Waits until `predicate` holds for the recorded calls. */
+  async until(predicate: (calls: ApiCall[]) => boolean, ms = 10_000): Promise<void> {
+    const end = Date.now() + ms;
+    while (!predicate(this.calls)) {
+      if (Date.now() > end) throw new Error(`timed out; calls so far: ${this.calls.map((c) => c.method).join(', ')}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  private async answer(method: string, payload: Record<string, unknown>): Promise<unknown> {
+    if (method === 'getUpdates') {
+      const offset = Number(payload.offset ?? 0);
+      this.updates = this.updates.filter((u) => u.update_id >= offset);
+      if (this.updates.length === 0 && this.redeliveries.length === 0 && Number(payload.timeout ?? 0) > 0) {
+        await new Promise<void>((resolve) => {
+          this.waiting.push(resolve);
+          setTimeout(resolve, 300);
+        });
+      }
+      const out = [...this.redeliveries.splice(0), ...this.updates.filter((u) => u.update_id >= offset)];
+      this.served += out.length;
+      return out;
+    }
+    this.calls.push({ method, payload });
+    switch (method) {
+      case 'getMe':
+        return BOT_INFO;
+      case 'sendMessage':
+        return { message_id: this.messageId++, date: Math.floor(Date.now() / 1000), chat: { id: payload.chat_id, type: 'private' }, text: payload.text };
+      default:
+        return true;
+    }
+  }
+}
+
+let nextUpdate = 1000;
+const user = (id: number, language_code: string) => ({ id, is_bot: false, first_name: 'Ana', language_code });
+
+/** A private text message from user `from`, as Telegram sends it. */
+export function textUpdate(from: number, text: string, language_code = 'en', update_id = nextUpdate++): Update {
+  const entities = text.startsWith('/') ? [{ type: 'bot_command' as const, offset: 0, length: text.split(' ')[0]!.length }] : undefined;
+  return {
+    update_id,
+    message: { message_id: update_id, date: Math.floor(Date.now() / 1000), chat: { id: from, type: 'private', first_name: 'Ana' }, from: user(from, language_code), text, ...(entities ? { entities } : {}) },
+  } as Update;
+}
+
+export function callbackUpdate(from: number, data: string, language_code = 'en', update_id = nextUpdate++): Update {
+  return {
+    update_id,
+    callback_query: {
+      id: `cq${update_id}`,
+      from: user(from, language_code),
+      chat_instance: 'ci',
+      data,
+      message: { message_id: 1, date: Math.floor(Date.now() / 1000), chat: { id: from, type: 'private', first_name: 'Ana' }, text: 'menu' },
+    },
+  } as Update;
+}
+
+export function photoUpdate(from: number, caption: string | undefined, update_id = nextUpdate++): Update {
+  return {
+    update_id,
+    message: {
+      message_id: update_id,
+      date: Math.floor(Date.now() / 1000),
+      chat: { id: from, type: 'private', first_name: 'Ana' },
+      from: user(from, 'en'),
+      photo: [{ file_id: 'f', file_unique_id: 'u', width: 10, height: 10 }],
+      ...(caption ? { caption } : {}),
+    },
+  } as Update;
+}
