@@ -7,6 +7,19 @@ export const Config = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   CONTENT_DIR: z.string().min(1).default('content'),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  DATABASE_PATH: z.string().min(1).default('data/faro.db'),
+  USER_KEY_SECRET: z.string().min(32, 'USER_KEY_SECRET must be at least 32 characters; leave it unset to have one created in data/').optional(),
+  MERGE_WINDOW_MS: z.coerce.number({ error: 'MERGE_WINDOW_MS must be a number of milliseconds, e.g. 2000' }).int().min(0).max(30_000).default(2000),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number({ error: 'RATE_LIMIT_PER_MINUTE must be a number, e.g. 30' }).int().min(1).default(30),
+  SESSION_RETENTION_DAYS: z.coerce.number({ error: 'SESSION_RETENTION_DAYS must be a number of days, e.g. 30' }).int().min(1).max(3650).default(30),
+  TELEGRAM_BOT_TOKEN: z.string().regex(/^\d+:[A-Za-z0-9_-]{20,}$/, 'TELEGRAM_BOT_TOKEN looks wrong: copy the whole token BotFather gave you, like 123456:ABC-DEF...').optional(),
+  TELEGRAM_API_ROOT: z.url({ error: 'TELEGRAM_API_ROOT must be a URL, e.g. https://api.telegram.org' }).default('https://api.telegram.org'),
+  TELEGRAM_WEBHOOK_URL: z.url({ protocol: /^https$/, error: 'TELEGRAM_WEBHOOK_URL must be a public https URL ending in /telegram/webhook' }).optional(),
+  TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, 'TELEGRAM_WEBHOOK_SECRET must be 16-256 letters, digits, "_" or "-"').optional(),
+  TELEGRAM_BOT_USERNAME: z.string().regex(/^[A-Za-z0-9_]{5,32}$/, 'TELEGRAM_BOT_USERNAME is the bot\'s @name without the @').optional(),
+}).refine((c) => !c.TELEGRAM_WEBHOOK_URL || (c.TELEGRAM_BOT_TOKEN && c.TELEGRAM_WEBHOOK_SECRET), {
+  message: 'TELEGRAM_WEBHOOK_URL needs TELEGRAM_BOT_TOKEN and TELEGRAM_WEBHOOK_SECRET too (make a secret with: openssl rand -hex 32)',
+  path: ['TELEGRAM_WEBHOOK_URL'],
 });
 export type Config = z.infer<typeof Config>;
 

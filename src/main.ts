@@ -1,37 +1,84 @@
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { webhookCallback } from 'grammy';
 import { pino } from 'pino';
-import { createChecker } from './checker/check-offer.js';
+import { createTelegramBot, startTelegram } from './channels/telegram/bot.js';
 import { loadConfig } from './config.js';
-import { loadCheckerContent } from './content/load-checker.js';
+import { loadContent } from './content/load-content.js';
 import { createContentStore } from './content/store.js';
+import { createConversationService } from './conversation/service.js';
 import { createApp } from './http/app.js';
+import { createI18n } from './i18n.js';
+import { loadOrCreateSecret, openStore } from './store/index.js';
 
 // The composition root: the only place that reads the environment and starts things.
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const config = loadConfig(process.env);
 const log = pino({ level: config.LOG_LEVEL });
 
-// The checker is built with each content version, so a reload swaps both at once.
-async function loadChecker(dir: string) {
-  const c = await loadCheckerContent(dir);
-  return { fingerprint: c.fingerprint, checker: createChecker({ patterns: c.patterns, offer: c.offer }) };
-}
+const databasePath = resolve(config.DATABASE_PATH);
+const store = await openStore({ path: databasePath });
+const userKeySecret = config.USER_KEY_SECRET ?? loadOrCreateSecret(join(dirname(databasePath), 'user-key.secret'));
 
-const content = await createContentStore(resolve(config.CONTENT_DIR), loadChecker, {
+// Checker, guidance, referrals and partners are built together, so a reload swaps them at once.
+const content = await createContentStore(resolve(config.CONTENT_DIR), (dir) => loadContent(dir), {
   watch: true,
   onReload: (s) => log.info({ version: s.version }, 'content reloaded'),
   onError: (problems) => log.error({ problems }, 'content change refused; keeping the last good content'),
 });
+const i18n = await createI18n(join(root, 'locales'));
 
-const app = createApp({ checker: () => content.current().checker, contentStatus: content.status });
+const service = createConversationService({
+  conversation: { content: () => content.current(), i18n, retentionDays: config.SESSION_RETENTION_DAYS },
+  store,
+  log,
+  mergeWindowMs: config.MERGE_WINDOW_MS,
+  ratePerMinute: config.RATE_LIMIT_PER_MINUTE,
+});
+
+const bot = config.TELEGRAM_BOT_TOKEN
+  ? createTelegramBot({ token: config.TELEGRAM_BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT, service, i18n, userKeySecret, log })
+  : undefined;
+
+const app = createApp({
+  checker: () => content.current().checker,
+  contentStatus: content.status,
+  databaseOk: () => store.ping(),
+  ...(bot && config.TELEGRAM_WEBHOOK_URL && config.TELEGRAM_WEBHOOK_SECRET
+    ? { telegramWebhook: { handler: webhookCallback(bot, 'express', { secretToken: config.TELEGRAM_WEBHOOK_SECRET }), secret: config.TELEGRAM_WEBHOOK_SECRET } }
+    : {}),
+});
 const server = app.listen(config.PORT, config.HOST, () => {
   log.info(`Faro is running at http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${config.PORT}`);
 });
 
-function shutdown(signal: string) {
+const telegram = bot
+  ? await startTelegram(bot, { i18n, log, webhookUrl: config.TELEGRAM_WEBHOOK_URL, webhookSecret: config.TELEGRAM_WEBHOOK_SECRET })
+  : undefined;
+if (!bot) log.info('TELEGRAM_BOT_TOKEN is not set: the Telegram bot is off');
+
+// Idle sessions and old update ids are deleted hourly, and once at start.
+const purge = () =>
+  store
+    .purge({ idleSessionDays: config.SESSION_RETENTION_DAYS })
+    .then((n) => (n.sessions || n.updates) && log.info(n, 'retention: deleted idle sessions and old update ids'))
+    .catch((err: unknown) => log.error({ err }, 'retention purge failed'));
+void purge();
+const purgeTimer = setInterval(purge, 60 * 60 * 1000).unref();
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
   log.info({ signal }, 'shutting down');
+  setTimeout(() => process.exit(1), 10_000).unref();
+  clearInterval(purgeTimer);
+  await telegram?.stop().catch(() => {});
+  await new Promise<void>((done) => server.close(() => done()));
+  await service.drain();
   content.close();
-  server.close(() => process.exit(0));
-  setTimeout(() => process.exit(0), 5000).unref();
+  await store.close();
+  process.exit(0);
 }
-process.on('SIGINT', () => shutdown('SIGINT'));
-process.on('SIGTERM', () => shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -1,4 +1,5 @@
-import express, { type ErrorRequestHandler } from 'express';
+import { timingSafeEqual } from 'node:crypto';
+import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import { z } from 'zod';
 import type { Checker } from '../checker/check-offer.js';
 import type { ContentStatus } from '../content/store.js';
@@ -6,6 +7,17 @@ import type { ContentStatus } from '../content/store.js';
 export interface AppDeps {
   checker: () => Checker;
   contentStatus: () => ContentStatus;
+  /** True when the database answers; /readyz says not ready otherwise. */
+  databaseOk?: () => Promise<boolean>;
+  /** Telegram webhook mode: grammY's handler and the secret Telegram sends back in a header. */
+  telegramWebhook?: { handler: RequestHandler; secret: string };
+}
+
+/** Constant-time comparison of a header with the expected secret. */
+export function sameSecret(got: string | undefined, expected: string): boolean {
+  const a = Buffer.from(got ?? '', 'utf8');
+  const b = Buffer.from(expected, 'utf8');
+  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 const CheckRequest = z.strictObject({
@@ -17,15 +29,34 @@ const CheckRequest = z.strictObject({
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
+
+  if (deps.telegramWebhook) {
+    const { handler, secret } = deps.telegramWebhook;
+    // The secret is checked before the body is even parsed: forged posts cost nothing.
+    app.post(
+      '/telegram/webhook',
+      (req, res, next) => {
+        if (!sameSecret(req.get('x-telegram-bot-api-secret-token'), secret)) {
+          res.status(401).json({ error: 'unauthorized', message: 'wrong or missing X-Telegram-Bot-Api-Secret-Token' });
+          return;
+        }
+        next();
+      },
+      express.json({ limit: '1mb' }),
+      handler,
+    );
+  }
+
   app.use(express.json({ limit: '64kb' }));
 
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
   });
 
-  app.get('/readyz', (_req, res) => {
+  app.get('/readyz', async (_req, res) => {
     const content = deps.contentStatus();
-    res.json({ ok: true, content });
+    const database = deps.databaseOk ? await deps.databaseOk() : true;
+    res.status(database ? 200 : 503).json({ ok: database, database: database ? 'open' : 'not answering', content });
   });
 
   app.post('/api/v1/check', (req, res) => {

@@ -1,0 +1,15 @@
+import { Composer, type Context } from 'grammy';
+import { decodeAction } from '../../../conversation/types.js';
+import { dispatch, type FeatureDeps } from '../context.js';
+
+/** Inline keyboard presses: answered at once (the spinner stops), then handled like a command. */
+export function buttonsFeature(deps: FeatureDeps): Composer<Context> {
+  const composer = new Composer<Context>();
+  composer.on('callback_query:data', async (ctx) => {
+    await ctx.answerCallbackQuery().catch((err: unknown) => deps.log.warn({ err }, 'answerCallbackQuery failed'));
+    // An old or forged payload opens the menu rather than failing.
+    const action = decodeAction(ctx.callbackQuery.data) ?? { kind: 'menu' as const };
+    await dispatch(ctx, deps, { action });
+  });
+  return composer;
+}
