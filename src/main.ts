@@ -1,9 +1,11 @@
+import { existsSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { webhookCallback } from 'grammy';
 import { pino } from 'pino';
 import { createTelegramBot, startTelegram } from './channels/telegram/bot.js';
-import { loadConfig } from './config.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
 import { loadContent } from './content/load-content.js';
 import { createContentStore } from './content/store.js';
 import { createConversationService } from './conversation/service.js';
@@ -13,8 +15,22 @@ import { loadOrCreateSecret, openStore } from './store/index.js';
 
 // The composition root: the only place that reads the environment and starts things.
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const config = loadConfig(process.env);
+// A .env file beside package.json fills in variables not already set in the environment.
+if (existsSync(join(root, '.env'))) process.loadEnvFile(join(root, '.env'));
+let config: Config;
+try {
+  config = loadConfig(process.env);
+} catch (e) {
+  // A person fixing their set-up needs the message, not a stack trace.
+  if (!(e instanceof ConfigError)) throw e;
+  console.error(e.message);
+  process.exit(1);
+}
 const log = pino({ level: config.LOG_LEVEL });
+process.on('uncaughtException', (err) => {
+  log.fatal({ err }, 'could not start or keep running');
+  process.exit(1);
+});
 
 const databasePath = resolve(config.DATABASE_PATH);
 const store = await openStore({ path: databasePath });
@@ -49,7 +65,8 @@ const app = createApp({
     : {}),
 });
 const server = app.listen(config.PORT, config.HOST, () => {
-  log.info(`Faro is running at http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${config.PORT}`);
+  const { port } = server.address() as AddressInfo;
+  log.info(`Faro is running at http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${port}`);
 });
 
 const telegram = bot

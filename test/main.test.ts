@@ -1,0 +1,67 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { FakeBotApi, textUpdate } from './helpers/fake-bot-api.js';
+import { ROOT } from './helpers/conversation.js';
+
+let child: ChildProcess | undefined;
+let api: FakeBotApi | undefined;
+afterEach(async () => {
+  child?.kill('SIGKILL');
+  await api?.stop();
+  child = api = undefined;
+});
+
+/** Runs `npm start`'s command and waits for the address it prints. */
+async function startFaro(env: Record<string, string>): Promise<{ url: string; output: () => string }> {
+  const data = mkdtempSync(join(tmpdir(), 'faro-main-'));
+  child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', DATABASE_PATH: join(data, 'faro.db'), LOG_LEVEL: 'info', ...env },
+  });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setInterval(() => {
+      const m = /Faro is running at (http:\/\/[\d.]+:\d+)/.exec(out);
+      if (m) {
+        clearInterval(timer);
+        resolve(m[1]!);
+      }
+    }, 50);
+    child!.once('exit', (code) => {
+      clearInterval(timer);
+      reject(new Error(`exited with ${code}:\n${out}`));
+    });
+  });
+  expect(existsSync(join(data, 'user-key.secret'))).toBe(true);
+  return { url, output: () => out };
+}
+
+describe('npm start', () => {
+  it('starts without any token, reports ready, and stops cleanly on SIGTERM', async () => {
+    const { url, output } = await startFaro({});
+    const ready = await fetch(`${url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ ok: true, database: 'open' });
+    expect(output()).toContain('TELEGRAM_BOT_TOKEN is not set');
+    const exited = new Promise<number | null>((r) => child!.once('exit', r));
+    child!.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  }, 90_000);
+
+  it('with TELEGRAM_BOT_TOKEN and TELEGRAM_API_ROOT runs the bot by polling', async () => {
+    api = await new FakeBotApi().start();
+    await startFaro({ TELEGRAM_BOT_TOKEN: api.token, TELEGRAM_API_ROOT: api.apiRoot });
+    api.push(textUpdate(77, '/start', 'fr'));
+    await api.until((calls) => calls.some((c) => c.method === 'sendMessage' && c.payload.chat_id === 77), 30_000);
+    expect(api.callsTo('setMyCommands')).toHaveLength(10);
+  }, 90_000);
+
+  it('refuses a bad variable with a message naming it', async () => {
+    await expect(startFaro({ TELEGRAM_BOT_TOKEN: 'not-a-token' })).rejects.toThrow(/TELEGRAM_BOT_TOKEN looks wrong/);
+  }, 90_000);
+});
