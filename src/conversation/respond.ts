@@ -208,8 +208,9 @@ function looksLikeOffer(input: string): boolean {
   return input.length >= MIN_OFFER_CHARS && input.split(/\s+/).filter(Boolean).length >= MIN_OFFER_WORDS;
 }
 
+/** A short cry for help ("ayuda", "help me please"), not a longer sentence that happens to contain the word. */
 function isEmergencyWord(deps: ConversationDeps, words: string): boolean {
-  if (words.length > 40) return false;
+  if (words.length > 40 || words.split(' ').length > 4) return false;
   return deps.i18n.keywords('emergency').some((k) => words === k || words.startsWith(`${k} `) || words.endsWith(` ${k}`));
 }
 
