@@ -73,7 +73,7 @@ export async function createI18n(localesDir: string): Promise<I18n> {
       let words = keywordCache.get(kind);
       if (!words) {
         const all = LANGUAGES.flatMap((l) => String(instance.getFixedT(l)(`keywords.${kind}`)).split(','));
-        words = [...new Set(all.map((w) => w.trim().toLocaleLowerCase()).filter(Boolean))];
+        words = [...new Set(all.map((w) => w.trim().normalize('NFKC').toLowerCase()).filter(Boolean))];
         keywordCache.set(kind, words);
       }
       return words;

@@ -43,8 +43,9 @@ export function respond(deps: ConversationDeps, previous: Session | undefined, i
     if (inbound.media) events.push({ metric: 'media', value: inbound.media });
     return { replies: [reply(ctx, [text(ctx.t('media.no_text'))], [[button(ctx.t('menu.check'), { kind: 'check' })], menuButton(ctx)])], session, events };
   }
-  const words = input.toLocaleLowerCase(lang).replace(/[\s!¡?¿.,;:。！？،؟]+/gu, ' ').trim();
-  if (isEmergencyWord(deps, words)) return { replies: [onEmergency(ctx, session)], session, events };
+  const words = input.normalize('NFKC').toLowerCase().replace(/[\s!¡?¿.,;:。！？،؟]+/gu, ' ').trim();
+  // "¿De dónde sos?" is a question, not a cry for help.
+  if (!endsWithQuestionMark(input) && isEmergencyWord(deps, words)) return { replies: [onEmergency(ctx, session)], session, events };
   if (looksLikeOffer(input) || checker.patternIdsIn(input).length > 0) {
     const checked = checkReply(ctx, session, input, inbound.merged ?? 1);
     events.push(...checked.events);
@@ -214,16 +215,19 @@ function isEmergencyWord(deps: ConversationDeps, words: string): boolean {
   return deps.i18n.keywords('emergency').some((k) => words === k || words.startsWith(`${k} `) || words.endsWith(` ${k}`));
 }
 
+const endsWithQuestionMark = (input: string) => /[?？؟]\s*$/u.test(input);
+
 function isQuestion(deps: ConversationDeps, input: string, words: string): boolean {
-  if (/[?？؟]\s*$/u.test(input)) return true;
-  return deps.i18n.keywords('question').some((k) => words.includes(k));
+  if (endsWithQuestionMark(input)) return true;
+  const padded = ` ${words} `;
+  return deps.i18n.keywords('question').some((k) => padded.includes(` ${k} `));
 }
 
 /** Would this text be checked? Then a burst of such texts is worth waiting for and merging. */
 export function wantsCheck(deps: ConversationDeps, input: string): boolean {
   const trimmed = input.trim();
   if (!trimmed) return false;
-  const words = trimmed.toLocaleLowerCase().replace(/[\s!¡?¿.,;:。！？،؟]+/gu, ' ').trim();
-  if (isEmergencyWord(deps, words)) return false;
+  const words = trimmed.normalize('NFKC').toLowerCase().replace(/[\s!¡?¿.,;:。！？،؟]+/gu, ' ').trim();
+  if (!endsWithQuestionMark(trimmed) && isEmergencyWord(deps, words)) return false;
   return looksLikeOffer(trimmed) || deps.content().checker.patternIdsIn(trimmed).length > 0;
 }

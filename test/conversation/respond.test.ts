@@ -114,8 +114,10 @@ describe('checking an offer', () => {
     const t = world.i18n.t('en');
     expect(text).toContain(t('check.risk_low'));
     expect(text).toContain(t('check.low_why'));
-    // "safe" may appear only inside the sentence that denies it.
-    expect(text.replace(t('check.risk_low'), '')).not.toMatch(/\bsafe\b/i);
+    // "safe" may appear only in a sentence that denies it ("That does not mean it is safe").
+    for (const sentence of text.split(/[.!?\n]/).filter((x) => /\bsafe\b/i.test(x))) {
+      expect(sentence).toMatch(/\b(not|no|never|nobody|no one|cannot|can't)\b/i);
+    }
     expect(turn.events).toContainEqual({ metric: 'check', value: 'low' });
   });
 
@@ -193,10 +195,15 @@ describe('region, legal help and emergency', () => {
   });
 
   it('typing a cry for help in any language opens the emergency screen', () => {
-    for (const [word, hint] of [['ayuda', 'es'], ['socorro', 'pt'], ['help', 'en'], ['помогите', 'ru'], ['مساعدة', 'ar'], ['救命', 'zh'], ['yardım', 'tr'], ['èd', 'ht']] as const) {
+    for (const [word, hint] of [['ayuda', 'es'], ['socorro', 'pt'], ['help', 'en'], ['помогите', 'ru'], ['مساعدة', 'ar'], ['救命', 'zh'], ['yardım', 'tr'], ['IMDAT', 'tr'], ['èd', 'ht']] as const) {
       const turn = dialogue(hint).say(word);
       expect(plain(first(turn)), word).toContain(world.i18n.t(hint)('emergency.no_country').split('\n')[0]);
     }
+  });
+
+  it('a question that ends in a help word is not a cry for help', () => {
+    const turn = dialogue('es').say('¿De dónde sos?');
+    expect(plain(first(turn))).toBe(world.i18n.t('es')('help.how'));
   });
 
   it('emergency with a known country shows its numbers and what to do about kidnapping', () => {
