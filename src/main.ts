@@ -12,6 +12,7 @@ import { createConversationService } from './conversation/service.js';
 import { createApp } from './http/app.js';
 import { createI18n } from './i18n.js';
 import { loadOrCreateSecret, openStore } from './store/index.js';
+import { errorForLog } from './log-safe.js';
 
 // The composition root: the only place that reads the environment and starts things.
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -28,7 +29,7 @@ try {
 }
 const log = pino({ level: config.LOG_LEVEL });
 process.on('uncaughtException', (err) => {
-  log.fatal({ err }, 'could not start or keep running');
+  log.fatal({ err: errorForLog(err) }, 'could not start or keep running');
   process.exit(1);
 });
 
@@ -79,7 +80,7 @@ const purge = () =>
   store
     .purge({ idleSessionDays: config.SESSION_RETENTION_DAYS })
     .then((n) => (n.sessions || n.updates) && log.info(n, 'retention: deleted idle sessions and old update ids'))
-    .catch((err: unknown) => log.error({ err }, 'retention purge failed'));
+    .catch((err: unknown) => log.error({ err: errorForLog(err) }, 'retention purge failed'));
 void purge();
 const purgeTimer = setInterval(purge, 60 * 60 * 1000).unref();
 

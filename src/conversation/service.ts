@@ -5,6 +5,7 @@ import { reply, text } from './deps.js';
 import type { ConversationDeps } from './deps.js';
 import { emptySession, respond, wantsCheck } from './respond.js';
 import type { Inbound, Reply, Session, Turn } from './types.js';
+import { errorForLog } from '../log-safe.js';
 
 /** Delivers replies to the person through their channel; the address lives only in this closure. */
 export type Send = (replies: Reply[]) => Promise<void>;
@@ -82,9 +83,9 @@ export function createConversationService(options: ServiceOptions): Conversation
       options.onTurn?.(inbound, turn, now() - started);
     } catch (e) {
       // Never log the person's text: only what failed.
-      log.error({ err: e, channel: inbound.channel, action: inbound.action?.kind }, 'turn failed');
+      log.error({ err: errorForLog(e), channel: inbound.channel, action: inbound.action?.kind }, 'turn failed');
       const lang = session?.language ?? 'en';
-      await send([errorReply(conversation, lang as Language)]).catch((err: unknown) => log.error({ err }, 'could not send the error reply'));
+      await send([errorReply(conversation, lang as Language)]).catch((err: unknown) => log.error({ err: errorForLog(err) }, 'could not send the error reply'));
     }
   }
 

@@ -1,4 +1,6 @@
 import type { Bot } from 'grammy';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTelegramBot } from '../../src/channels/telegram/bot.js';
 import { createConversationService } from '../../src/conversation/service.js';
@@ -19,20 +21,21 @@ afterEach(async () => {
 });
 
 /** The real bot in process; a recording transformer answers every Bot API call. */
-async function makeBot(options: { ratePerMinute?: number } = {}) {
+async function makeBot(options: { ratePerMinute?: number; log?: typeof silentLog; failSends?: boolean } = {}) {
   const store = await openStore({ path: ':memory:' });
   stores.push(store);
   const service = createConversationService({
     conversation: world.deps,
     store,
-    log: silentLog,
+    log: options.log ?? silentLog,
     mergeWindowMs: 0,
     ratePerMinute: options.ratePerMinute ?? 100,
   });
-  const bot: Bot = createTelegramBot({ token: '1:fake', botInfo: BOT_INFO, service, i18n: world.i18n, userKeySecret: SECRET, log: silentLog });
+  const bot: Bot = createTelegramBot({ token: '1:fake', botInfo: BOT_INFO, service, i18n: world.i18n, userKeySecret: SECRET, log: options.log ?? silentLog });
   const calls: ApiCall[] = [];
   bot.api.config.use(async (_prev, method, payload) => {
     calls.push({ method, payload: payload as Record<string, unknown> });
+    if (options.failSends && method === 'sendMessage') return { ok: false, error_code: 400, description: 'Bad Request: chat not found' } as never;
     const result = method === 'sendMessage' ? { message_id: calls.length, date: 0, chat: { id: 1, type: 'private' } } : true;
     return { ok: true, result } as never;
   });
@@ -125,5 +128,24 @@ describe('Telegram dialogues', () => {
     const { bot, sent } = await makeBot();
     await bot.handleUpdate(callbackUpdate(15, 'x:<script>', 'en'));
     expect(sent()[0]!.payload.text).toContain(world.i18n.t('en')('menu.title'));
+  });
+
+  it('an error before the conversation (the database gone) is caught by the boundary with a localized apology', async () => {
+    const { bot, store, sent } = await makeBot();
+    await store.close();
+    await bot.handleUpdate(textUpdate(16, '/start', 'es'));
+    expect(sent()).toHaveLength(1);
+    expect(sent()[0]!.payload.text).toBe(world.i18n.t('es')('error.generic'));
+  });
+
+  it('logs never contain what the person wrote, even when sending fails', async () => {
+    let logged = '';
+    const sink = new Writable({ write: (chunk, _enc, done) => ((logged += String(chunk)), done()) });
+    const log = pino({ level: 'trace' }, sink);
+    const { bot, calls } = await makeBot({ log, failSends: true });
+    await bot.handleUpdate(textUpdate(17, 'Pase directo a USA con Memo el Coyotito, deposita 3000 por Elektra a Rigoberta', 'es'));
+    expect(calls.some((c) => c.method === 'sendMessage' && String(c.payload.text).includes('Elektra'))).toBe(true);
+    expect(logged).toContain('turn failed');
+    expect(logged).not.toMatch(/Coyotito|Elektra|Rigoberta|3000/);
   });
 });

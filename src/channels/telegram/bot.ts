@@ -13,6 +13,7 @@ import { startFeature } from './features/start.js';
 import { unhandledFeature } from './features/unhandled.js';
 import { renderTelegram } from './render.js';
 import { languageFromHint } from '../../conversation/respond.js';
+import { errorForLog } from '../../log-safe.js';
 
 export interface TelegramBotDeps {
   token: string;
@@ -51,7 +52,7 @@ export function createTelegramBot(deps: TelegramBotDeps): Bot {
   const privateChats = bot.chatType('private');
   privateChats
     .errorBoundary(async (err) => {
-      deps.log.error({ err: err.error, update: err.ctx.update.update_id }, 'telegram feature failed');
+      deps.log.error({ err: errorForLog(err.error), update: err.ctx.update.update_id }, 'telegram feature failed');
       const lang = languageFromHint(err.ctx.from?.language_code) ?? 'en';
       if (err.ctx.chat) {
         for (const m of renderTelegram({ lang, dir: 'ltr', parts: [{ text: deps.i18n.t(lang)('error.generic') }] })) {
@@ -69,7 +70,7 @@ export function createTelegramBot(deps: TelegramBotDeps): Bot {
       unhandledFeature(features),
     );
 
-  bot.catch((err) => deps.log.error({ err: err.error, update: err.ctx.update.update_id }, 'telegram update failed'));
+  bot.catch((err) => deps.log.error({ err: errorForLog(err.error), update: err.ctx.update.update_id }, 'telegram update failed'));
   return bot;
 }
 
@@ -110,7 +111,7 @@ export async function startTelegram(bot: Bot, options: TelegramStartOptions): Pr
       allowed_updates: [...ALLOWED_UPDATES],
       onStart: (me) => options.log.info({ bot: me.username }, 'telegram bot polling'),
     })
-    .catch((err: unknown) => options.log.error({ err }, 'telegram polling stopped'));
+    .catch((err: unknown) => options.log.error({ err: errorForLog(err) }, 'telegram polling stopped'));
   return { stop: () => bot.stop() };
 }
 

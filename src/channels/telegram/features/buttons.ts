@@ -1,12 +1,13 @@
 import { Composer, type Context } from 'grammy';
 import { decodeAction } from '../../../conversation/types.js';
 import { dispatch, type FeatureDeps } from '../context.js';
+import { errorForLog } from '../../../log-safe.js';
 
 /** Inline keyboard presses: answered at once (the spinner stops), then handled like a command. */
 export function buttonsFeature(deps: FeatureDeps): Composer<Context> {
   const composer = new Composer<Context>();
   composer.on('callback_query:data', async (ctx) => {
-    await ctx.answerCallbackQuery().catch((err: unknown) => deps.log.warn({ err }, 'answerCallbackQuery failed'));
+    await ctx.answerCallbackQuery().catch((err: unknown) => deps.log.warn({ err: errorForLog(err) }, 'answerCallbackQuery failed'));
     // An old or forged payload opens the menu rather than failing.
     const action = decodeAction(ctx.callbackQuery.data) ?? { kind: 'menu' as const };
     await dispatch(ctx, deps, { action });
