@@ -1,7 +1,7 @@
 import { MAX_CHECK_LENGTH } from '../checker/check-offer.js';
 import type { CheckResult, FlagId, OfferItem } from '../checker/types.js';
 import type { GuidancePage } from '../content/guidance.js';
-import { bold, button, nl, paragraphs, quote, reply, text, type Ctx } from './deps.js';
+import { bold, button, menuButton, nl, paragraphs, quote, reply, text, type Ctx } from './deps.js';
 import type { Button, CountEvent, Reply, Segment, Session } from './types.js';
 
 const MAX_EVIDENCE = 2;
@@ -46,6 +46,7 @@ export function checkReply(ctx: Ctx, session: Session, input: string, merged: nu
     button(ctx.t('check.feedback_useful'), { kind: 'feedback', value: 'useful' }),
     button(ctx.t('check.feedback_wrong'), { kind: 'feedback', value: 'wrong' }),
   ]);
+  buttons.push(menuButton(ctx));
   return { replies: [reply(ctx, parts, buttons)], events };
 }
 

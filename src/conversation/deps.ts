@@ -45,8 +45,10 @@ export function paragraphs(...blocks: (Segment[] | undefined | false)[]): Segmen
 
 export const button = (label: string, action: Action): Button => ({ label, action });
 
-export function menuButton(ctx: Ctx): Button[] {
-  return [button(ctx.t('menu.back'), { kind: 'menu' })];
+/** The last row of every screen: back to the menu, and emergency always one tap away. */
+export function menuButton(ctx: Ctx, withEmergency = true): Button[] {
+  const menu = button(ctx.t('menu.back'), { kind: 'menu' });
+  return withEmergency ? [menu, button(ctx.t('menu.emergency'), { kind: 'emergency' })] : [menu];
 }
 
 /** Lays buttons out `perRow` to a row. */

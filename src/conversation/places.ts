@@ -74,10 +74,7 @@ export function legalScreen(ctx: Ctx, session: Session): Reply {
   const place = placeName(ctx, session);
   const region = { country: session.country!, area: session.area };
   const found = ctx.library.referralsFor(region, ['legal_aid', 'shelter', 'un_agency'], ctx.lang);
-  const buttons: Button[][] = [
-    [button(ctx.t('region.change'), { kind: 'region' }), button(ctx.t('menu.emergency'), { kind: 'emergency' })],
-    menuButton(ctx),
-  ];
+  const buttons: Button[][] = [[button(ctx.t('region.change'), { kind: 'region' })], menuButton(ctx)];
   if (found.length === 0) return reply(ctx, [text(ctx.t('legal.none', { place }))], buttons);
   return reply(ctx, paragraphs([bold(ctx.t('legal.title', { place }))], list(ctx, found), [text(ctx.t('legal.free_note'))]), buttons);
 }
@@ -100,6 +97,6 @@ export function emergencyScreen(ctx: Ctx, session: Session): Reply {
   );
   const buttons: Button[][] = [];
   if (kidnap) buttons.push([button(kidnap.title, { kind: 'topic', id: kidnap.id })]);
-  buttons.push([button(ctx.t('region.change'), { kind: 'region' }), button(ctx.t('menu.legal'), { kind: 'legal' })], menuButton(ctx));
+  buttons.push([button(ctx.t('region.change'), { kind: 'region' }), button(ctx.t('menu.legal'), { kind: 'legal' })], menuButton(ctx, false));
   return reply(ctx, parts, buttons);
 }

@@ -90,7 +90,7 @@ describe('checking an offer', () => {
     expect(steps.length).toBeLessThanOrEqual(4);
     expect(steps[0]).toBe(`• ${world.content.library.page('no-guarantee', 'en')!.summary}`);
     const actions = (reply.buttons ?? []).flat().map((b) => ('action' in b ? b.action.kind : 'url'));
-    expect(actions).toEqual(['legal', 'sign', 'check', 'report', 'feedback', 'feedback']);
+    expect(actions).toEqual(['legal', 'sign', 'check', 'report', 'feedback', 'feedback', 'menu', 'emergency']);
     expect(turn.events).toEqual(
       expect.arrayContaining([
         { metric: 'check', value: 'high' },
@@ -204,6 +204,16 @@ describe('region, legal help and emergency', () => {
   it('a question that ends in a help word is not a cry for help', () => {
     const turn = dialogue('es').say('¿De dónde sos?');
     expect(plain(first(turn))).toBe(world.i18n.t('es')('help.how'));
+  });
+
+  it('emergency is one tap away on every screen', () => {
+    const d = dialogue('en');
+    const screens: Action[] = [{ kind: 'check' }, { kind: 'advice' }, { kind: 'topic', id: 'no-guarantee' }, { kind: 'privacy' }, { kind: 'language' }, { kind: 'legal' }, { kind: 'feedback', value: 'useful' }];
+    for (const action of screens) {
+      const kinds = (first(d.press(action))!.buttons ?? []).flat().map((b) => ('action' in b ? b.action.kind : ''));
+      expect(kinds, action.kind).toContain('emergency');
+    }
+    expect((first(d.say(OFFER_EN))!.buttons ?? []).flat().map((b) => ('action' in b ? b.action.kind : ''))).toContain('emergency');
   });
 
   it('emergency with a known country shows its numbers and what to do about kidnapping', () => {
