@@ -67,6 +67,18 @@ export function countryName(lang: Language, code: string): string {
   }
 }
 
+/** A YYYY-MM-DD date as people write it in that language, e.g. "22 nov 2026". */
+export function formatDate(lang: Language, iso: string): string {
+  const date = new Date(`${iso}T12:00:00Z`);
+  if (Number.isNaN(date.getTime())) return iso;
+  try {
+    // ICU has no Haitian Creole dates; French month names are the ones Haitians read.
+    return new Intl.DateTimeFormat(lang === 'ht' ? ['ht', 'fr'] : [lang, 'en'], { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }).format(date);
+  } catch {
+    return iso;
+  }
+}
+
 /** Guidance Markdown to segments: headings bold, bullets kept, links made links. */
 export function markdownSegments(md: string): Segment[] {
   const out: Segment[] = [];

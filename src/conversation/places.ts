@@ -1,5 +1,5 @@
 import type { Need, Referral } from '../content/referrals.js';
-import { bold, button, countryName, menuButton, nl, paragraphs, reply, rows, text, type Ctx } from './deps.js';
+import { bold, button, countryName, formatDate, menuButton, nl, paragraphs, reply, rows, text, type Ctx } from './deps.js';
 import type { Button, Reply, Segment, Session } from './types.js';
 
 const MAX_REFERRALS = 8;
@@ -25,7 +25,7 @@ export function askArea(ctx: Ctx, country: string): Reply | undefined {
   if (areas.length === 0) return undefined;
   const buttons = areas.map((a) => button(a.name, { kind: 'area', area: a.id }));
   buttons.push(button(ctx.t('region.whole_country', { country: countryName(ctx.lang, country) }), { kind: 'area', area: null }));
-  return reply(ctx, [text(ctx.t('region.ask_area'))], rows(buttons, 2));
+  return reply(ctx, [text(ctx.t('region.ask_area'))], [...rows(buttons, 2), menuButton(ctx)]);
 }
 
 export function unknownCountry(ctx: Ctx): Reply {
@@ -48,7 +48,7 @@ export function referralLines(ctx: Ctx, r: Referral): Segment[] {
   const hours = r.hours === '24h' ? ctx.t('legal.hours_24h') : pick(r.hours, ctx.lang);
   if (hours) line(ctx.t('legal.hours', { value: hours }));
   line(ctx.t('legal.languages', { list: r.languages.map((l) => languageName(ctx, l)).join(', ') }));
-  out.push(nl, { text: ctx.t('legal.verified', { date: r.verified }), style: 'italic' });
+  out.push(nl, { text: ctx.t('legal.verified', { date: formatDate(ctx.lang, r.verified) }), style: 'italic' });
   return out;
 }
 

@@ -1,7 +1,7 @@
 import { LANGUAGES, type Language } from '../content/schemas.js';
 import type { GuidancePage } from '../content/guidance.js';
 import { checkReply } from './check-reply.js';
-import { bold, button, markdownSegments, menuButton, nl, paragraphs, reply, rows, text, type ConversationDeps, type Ctx } from './deps.js';
+import { bold, button, formatDate, markdownSegments, menuButton, nl, paragraphs, reply, rows, text, type ConversationDeps, type Ctx } from './deps.js';
 import { askArea, askCountry, emergencyScreen, legalScreen, unknownCountry } from './places.js';
 import type { Action, CountEvent, Inbound, Reply, Session, Turn } from './types.js';
 
@@ -155,7 +155,7 @@ function topic(ctx: Ctx, page: GuidancePage | undefined, intro?: ReturnType<type
   return reply(
     ctx,
     paragraphs(intro, [bold(page.title)], markdownSegments(page.body), [
-      { text: `${ctx.t('advice.verified', { date: page.verified })} ${ctx.t('advice.sources')} `, style: 'italic' },
+      { text: `${ctx.t('advice.verified', { date: formatDate(ctx.lang, page.verified) })} ${ctx.t('advice.sources')} `, style: 'italic' },
       ...sources,
     ]),
     buttons,

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { formatDate } from '../../src/conversation/deps.js';
 import { respond } from '../../src/conversation/respond.js';
 import type { Action, Inbound, Reply, Session } from '../../src/conversation/types.js';
 import { buttonLabels, loadWorld, plain, type TestWorld } from '../helpers/conversation.js';
@@ -191,7 +192,7 @@ describe('region, legal help and emergency', () => {
     const shown = world.content.library.referralsFor({ country: 'MX', area: 'tijuana' }, ['legal_aid', 'shelter', 'un_agency'], 'es');
     expect(shown.length).toBeGreaterThan(0);
     expect(text).toContain(shown[0]!.name);
-    expect(text).toContain(world.i18n.t('es')('legal.verified', { date: shown[0]!.verified }));
+    expect(text).toContain(world.i18n.t('es')('legal.verified', { date: formatDate('es', shown[0]!.verified) }));
   });
 
   it('typing a cry for help in any language opens the emergency screen', () => {
