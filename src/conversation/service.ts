@@ -25,9 +25,14 @@ export interface ServiceOptions {
   onTurn?: (inbound: Inbound, turn: Turn, ms: number) => void;
 }
 
+export interface ReceiveOptions {
+  /** false: answer this text now, e.g. on the web chat, where one request waits for its replies. */
+  merge?: boolean;
+}
+
 export interface ConversationService {
   /** Accepts one inbound event; resolves once it is handled or queued for merging. */
-  receive(inbound: Inbound, send: Send): Promise<void>;
+  receive(inbound: Inbound, send: Send, options?: ReceiveOptions): Promise<void>;
   /** Handles every pending merge now and waits for all work in flight, e.g. before shutdown. */
   drain(): Promise<void>;
 }
@@ -114,7 +119,7 @@ export function createConversationService(options: ServiceOptions): Conversation
   }
 
   return {
-    async receive(inbound, send) {
+    async receive(inbound, send, receiveOptions = {}) {
       if (inbound.updateId && !(await store.claimUpdate(inbound.channel, inbound.updateId))) {
         log.debug({ channel: inbound.channel }, 'redelivered update ignored');
         return;
@@ -129,7 +134,7 @@ export function createConversationService(options: ServiceOptions): Conversation
         return;
       }
       const p = pending.get(key);
-      const mergeable = options.mergeWindowMs > 0 && !inbound.action && !inbound.media && !!inbound.text?.trim();
+      const mergeable = options.mergeWindowMs > 0 && receiveOptions.merge !== false && !inbound.action && !inbound.media && !!inbound.text?.trim();
       if (mergeable && (p || wantsCheck(conversation, inbound.text!))) {
         if (p) {
           p.texts.push(inbound.text!);

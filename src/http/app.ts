@@ -11,6 +11,11 @@ export interface AppDeps {
   databaseOk?: () => Promise<boolean>;
   /** Telegram webhook mode: grammY's handler and the secret Telegram sends back in a header. */
   telegramWebhook?: { handler: RequestHandler; secret: string };
+  /**
+   * Channel routers (WhatsApp webhook, web chat), mounted before any body parser so each can
+   * read and verify its raw body itself.
+   */
+  channels?: Array<{ path: string; router: RequestHandler }>;
 }
 
 /** Constant-time comparison of a header with the expected secret. */
@@ -46,6 +51,8 @@ export function createApp(deps: AppDeps): express.Express {
       handler,
     );
   }
+
+  for (const { path, router } of deps.channels ?? []) app.use(path, router);
 
   app.use(express.json({ limit: '64kb' }));
 
