@@ -17,10 +17,45 @@ export const Config = z.object({
   TELEGRAM_WEBHOOK_URL: z.url({ protocol: /^https$/, error: 'TELEGRAM_WEBHOOK_URL must be a public https URL ending in /telegram/webhook' }).optional(),
   TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, 'TELEGRAM_WEBHOOK_SECRET must be 16-256 letters, digits, "_" or "-"').optional(),
   TELEGRAM_BOT_USERNAME: z.string().regex(/^[A-Za-z0-9_]{5,32}$/, 'TELEGRAM_BOT_USERNAME is the bot\'s @name without the @').optional(),
-}).refine((c) => !c.TELEGRAM_WEBHOOK_URL || (c.TELEGRAM_BOT_TOKEN && c.TELEGRAM_WEBHOOK_SECRET), {
-  message: 'TELEGRAM_WEBHOOK_URL needs TELEGRAM_BOT_TOKEN and TELEGRAM_WEBHOOK_SECRET too (make a secret with: openssl rand -hex 32)',
-  path: ['TELEGRAM_WEBHOOK_URL'],
-});
+  WHATSAPP_TOKEN: z.string().min(20, 'WHATSAPP_TOKEN looks too short: copy the whole access token from the Meta app').optional(),
+  WHATSAPP_PHONE_NUMBER_ID: z.string().regex(/^\d{5,20}$/, 'WHATSAPP_PHONE_NUMBER_ID is the number id from the Meta app (digits), not the phone number').optional(),
+  WHATSAPP_APP_SECRET: z.string().regex(/^[A-Za-z0-9]{16,128}$/, 'WHATSAPP_APP_SECRET is the App Secret from the Meta app settings (letters and digits)').optional(),
+  WHATSAPP_VERIFY_TOKEN: z.string().min(8, 'WHATSAPP_VERIFY_TOKEN must be at least 8 characters; make one with: openssl rand -hex 16').optional(),
+  WHATSAPP_API_BASE: z.url({ error: 'WHATSAPP_API_BASE must be a URL with the Graph API version, e.g. https://graph.facebook.com/v23.0' }).default('https://graph.facebook.com/v23.0'),
+  WHATSAPP_NUMBER: z.string().regex(/^\+?\d{6,16}$/, 'WHATSAPP_NUMBER is the public number in international format, digits only, e.g. 15551234567').optional(),
+  API_CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((s) => s.split(',').map((o) => o.trim()).filter(Boolean))
+    .pipe(z.array(z.url({ error: 'API_CORS_ORIGINS is a comma-separated list of origins like https://ngo.example.org' }))),
+  API_RATE_LIMIT_PER_MINUTE: z.coerce.number({ error: 'API_RATE_LIMIT_PER_MINUTE must be a number, e.g. 60' }).int().min(1).default(60),
+  TRUST_PROXY: z
+    .string()
+    .default('')
+    .transform((s, ctx) => {
+      if (s === '' || s === 'false') return false;
+      if (s === 'true') return true;
+      if (/^\d+$/.test(s)) return Number(s);
+      if (/^(loopback|linklocal|uniquelocal)(,\s*(loopback|linklocal|uniquelocal))*$/.test(s)) return s;
+      ctx.addIssue({ code: 'custom', message: 'TRUST_PROXY is the number of proxies in front of Faro (e.g. 1), or loopback; unset when none' });
+      return z.NEVER;
+    }),
+  PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'PUBLIC_URL is the address people reach Faro at, e.g. https://faro.example.org' }).optional(),
+})
+  .refine((c) => !c.TELEGRAM_WEBHOOK_URL || (c.TELEGRAM_BOT_TOKEN && c.TELEGRAM_WEBHOOK_SECRET), {
+    message: 'TELEGRAM_WEBHOOK_URL needs TELEGRAM_BOT_TOKEN and TELEGRAM_WEBHOOK_SECRET too (make a secret with: openssl rand -hex 32)',
+    path: ['TELEGRAM_WEBHOOK_URL'],
+  })
+  .refine((c) => {
+    const set = WHATSAPP_REQUIRED.filter((k) => c[k] !== undefined).length;
+    return set === 0 || set === WHATSAPP_REQUIRED.length;
+  }, {
+    message: `WhatsApp needs all of ${'WHATSAPP_TOKEN, WHATSAPP_PHONE_NUMBER_ID, WHATSAPP_APP_SECRET, WHATSAPP_VERIFY_TOKEN'} (see README, "WhatsApp"); some are missing`,
+    path: ['WHATSAPP_TOKEN'],
+  });
+
+/** With all of these set, the WhatsApp channel is on. */
+export const WHATSAPP_REQUIRED = ['WHATSAPP_TOKEN', 'WHATSAPP_PHONE_NUMBER_ID', 'WHATSAPP_APP_SECRET', 'WHATSAPP_VERIFY_TOKEN'] as const;
 export type Config = z.infer<typeof Config>;
 
 /** A bad environment variable; the message names it and says what to write instead. */

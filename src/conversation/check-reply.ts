@@ -83,6 +83,11 @@ function offerDetails(ctx: Ctx, result: CheckResult): Segment[] | undefined {
 }
 
 function questions(ctx: Ctx, result: CheckResult): Segment[] {
+  return [bold(ctx.t('check.questions_title')), ...questionKeys(result).flatMap((k) => [nl, text(`• ${ctx.t(k)}`)])];
+}
+
+/** Up to three questions to ask before trusting anyone, chosen from what the offer says. */
+export function questionKeys(result: CheckResult): string[] {
   const has = (f: FlagId) => result.flags.some((x) => x.id === f);
   const o = result.offer;
   const keys = ['check.q_who'];
@@ -92,11 +97,11 @@ function questions(ctx: Ctx, result: CheckResult): Segment[] {
   if (has('immigration_fraud') || has('fake_legitimacy') || has('fake_documents')) keys.push('check.q_legal');
   const chosen = keys.slice(0, 3);
   if (chosen.length < 3 && !chosen.includes('check.q_legal')) chosen.push('check.q_legal');
-  return [bold(ctx.t('check.questions_title')), ...chosen.flatMap((k) => [nl, text(`• ${ctx.t(k)}`)])];
+  return chosen;
 }
 
 /** Two to four pieces of advice: those answering the flags found, then general ones. */
-function nextSteps(ctx: Ctx, flags: FlagId[], country: string | null): GuidancePage[] {
+export function nextSteps(ctx: Ctx, flags: FlagId[], country: string | null): GuidancePage[] {
   // The base signal comes last: the specific signs have the more specific advice.
   const ordered: FlagId[] = [...flags.filter((f) => f !== 'smuggling_offer'), ...flags.filter((f) => f === 'smuggling_offer')];
   const pages = ctx.library.guidanceFor(ordered, ctx.lang, country);

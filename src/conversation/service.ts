@@ -23,6 +23,8 @@ export interface ServiceOptions {
   now?: () => number;
   /** Told of every finished turn, for metrics. */
   onTurn?: (inbound: Inbound, turn: Turn, ms: number) => void;
+  /** Told when replies could not be delivered (the channel already retried), for metrics. */
+  onSendFailure?: (channel: Inbound['channel']) => void;
 }
 
 export interface ReceiveOptions {
@@ -84,7 +86,14 @@ export function createConversationService(options: ServiceOptions): Conversation
       if (turn.events.length > 0) {
         await store.count(turn.events.map((e) => ({ channel: inbound.channel, partner: who.partner, language: who.language, metric: e.metric, value: e.value })));
       }
-      await send(turn.replies);
+      try {
+        await send(turn.replies);
+      } catch (e) {
+        // Delivery failed after the channel's own retries: nothing more to send to this person.
+        log.error({ err: errorForLog(e), channel: inbound.channel }, 'could not deliver the replies');
+        options.onSendFailure?.(inbound.channel);
+        return;
+      }
       options.onTurn?.(inbound, turn, now() - started);
     } catch (e) {
       // Never log the person's text: only what failed.

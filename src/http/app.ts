@@ -1,14 +1,23 @@
-import { timingSafeEqual } from 'node:crypto';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
-import { z } from 'zod';
-import type { Checker } from '../checker/check-offer.js';
+import helmet from 'helmet';
+import type { Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import type { ConversationDeps } from '../conversation/deps.js';
 import type { ContentStatus } from '../content/store.js';
+import { errorForLog } from '../log-safe.js';
+import { createApiRouter } from './api.js';
+import type { Metrics } from './metrics.js';
 
 export interface AppDeps {
-  checker: () => Checker;
+  log: Logger;
+  metrics: Metrics;
+  /** The conversation's view of content and strings, for the API's advice. */
+  conversation: ConversationDeps;
   contentStatus: () => ContentStatus;
   /** True when the database answers; /readyz says not ready otherwise. */
   databaseOk?: () => Promise<boolean>;
+  api?: { corsOrigins: string[]; ratePerMinute: number };
   /** Telegram webhook mode: grammY's handler and the secret Telegram sends back in a header. */
   telegramWebhook?: { handler: RequestHandler; secret: string };
   /**
@@ -25,15 +34,54 @@ export function sameSecret(got: string | undefined, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-const CheckRequest = z.strictObject({
-  text: z.string({ error: 'send {"text": "the offer"}' }).min(1, 'text is empty').max(20_000, 'text is longer than 20,000 characters'),
-  lang: z.string().min(2).max(5).optional(),
-});
+const REQUEST_ID = /^[A-Za-z0-9_-]{8,64}$/;
 
-/** The HTTP app; the caller decides where it listens. */
+/**
+ * The HTTP app; the caller decides where it listens.
+ *
+ * @example
+ * const app = createApp({ log, metrics, conversation, contentStatus: content.status });
+ * app.listen(3000);
+ */
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  // No upgrade-insecure-requests: on plain http (a laptop on a shelter's LAN) it would break the
+  // chat's own script; HTTPS belongs to the reverse proxy.
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
+  app.use(
+    pinoHttp({
+      logger: deps.log,
+      genReqId: (req, res) => {
+        const given = req.headers['x-request-id'];
+        const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+        res.setHeader('x-request-id', id);
+        return id;
+      },
+      // Paths only: query strings can hold tokens (WhatsApp's verify token), headers hold cookies.
+      serializers: {
+        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
+        res: (res: { statusCode: number }) => ({ status: res.statusCode }),
+        err: errorForLog,
+      },
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/metrics' },
+    }),
+  );
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ ok: true });
+  });
+
+  app.get('/readyz', async (_req, res) => {
+    const content = deps.contentStatus();
+    const database = deps.databaseOk ? await deps.databaseOk().catch(() => false) : true;
+    res.status(database ? 200 : 503).json({ ok: database, database: database ? 'open' : 'not answering', content });
+  });
+
+  app.get('/metrics', async (_req, res) => {
+    res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+  });
 
   if (deps.telegramWebhook) {
     const { handler, secret } = deps.telegramWebhook;
@@ -52,36 +100,24 @@ export function createApp(deps: AppDeps): express.Express {
     );
   }
 
+  app.use('/api/v1', createApiRouter({ conversation: deps.conversation, metrics: deps.metrics, corsOrigins: deps.api?.corsOrigins ?? [], ratePerMinute: deps.api?.ratePerMinute ?? 60 }));
+
   for (const { path, router } of deps.channels ?? []) app.use(path, router);
 
-  app.use(express.json({ limit: '64kb' }));
-
-  app.get('/healthz', (_req, res) => {
-    res.json({ ok: true });
+  app.use((req, res) => {
+    res.status(404).json({ error: 'not_found', message: `nothing at ${req.method} ${req.path}` });
   });
 
-  app.get('/readyz', async (_req, res) => {
-    const content = deps.contentStatus();
-    const database = deps.databaseOk ? await deps.databaseOk() : true;
-    res.status(database ? 200 : 503).json({ ok: database, database: database ? 'open' : 'not answering', content });
-  });
-
-  app.post('/api/v1/check', (req, res) => {
-    const parsed = CheckRequest.safeParse(req.body);
-    if (!parsed.success) {
-      res.status(400).json({ error: 'bad_request', message: parsed.error.issues.map((i) => i.message).join('; ') });
-      return;
-    }
-    const { text, lang } = parsed.data;
-    res.json(deps.checker().checkOffer(text, lang ? { language: lang } : {}));
-  });
-
-  const onError: ErrorRequestHandler = (err, _req, res, _next) => {
-    const status = typeof err?.status === 'number' ? err.status : 500;
-    res.status(status).json({
-      error: status === 413 ? 'too_large' : status === 400 ? 'bad_json' : 'internal',
-      message: status === 500 ? 'something went wrong on our side; try again' : String(err.message),
-    });
+  const onError: ErrorRequestHandler = (err, req, res, _next) => {
+    const status = typeof err?.status === 'number' && err.status >= 400 && err.status < 600 ? err.status : 500;
+    if (status >= 500) req.log?.error({ err: errorForLog(err) }, 'request failed');
+    const errors: Record<number, [string, string]> = {
+      400: ['bad_json', 'the body is not valid JSON'],
+      413: ['too_large', 'the body is too large'],
+      415: ['unsupported_media_type', 'send JSON with Content-Type: application/json'],
+    };
+    const [error, message] = errors[status] ?? (status >= 500 ? ['internal', 'something went wrong on our side; try again'] : ['bad_request', String(err?.message ?? 'bad request')]);
+    res.status(status).json({ error, message, request_id: String(req.id ?? '') });
   };
   app.use(onError);
   return app;

@@ -145,7 +145,7 @@ describe('Telegram dialogues', () => {
     const { bot, calls } = await makeBot({ log, failSends: true });
     await bot.handleUpdate(textUpdate(17, 'Pase directo a USA con Memo el Coyotito, deposita 3000 por Elektra a Rigoberta', 'es'));
     expect(calls.some((c) => c.method === 'sendMessage' && String(c.payload.text).includes('Elektra'))).toBe(true);
-    expect(logged).toContain('turn failed');
+    expect(logged).toContain('could not deliver the replies');
     expect(logged).not.toMatch(/Coyotito|Elektra|Rigoberta|3000/);
   });
 });

@@ -1,12 +1,11 @@
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { webhookCallback } from 'grammy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTelegramBot } from '../../src/channels/telegram/bot.js';
 import { createConversationService } from '../../src/conversation/service.js';
-import { createApp } from '../../src/http/app.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { BOT_INFO, textUpdate, type ApiCall } from '../helpers/fake-bot-api.js';
+import { startApp } from '../helpers/app.js';
 import { loadWorld, silentLog } from '../helpers/conversation.js';
 
 const SECRET = 'webhook-secret-0123456789';
@@ -24,15 +23,12 @@ beforeAll(async () => {
     calls.push({ method, payload: payload as Record<string, unknown> });
     return { ok: true, result: { message_id: 1, date: 0, chat: { id: 1, type: 'private' } } } as never;
   });
-  const app = createApp({
-    checker: () => world.content.checker,
-    contentStatus: () => ({ version: world.content.fingerprint, loadedAt: '' }),
+  const started = await startApp(world, {
     databaseOk: () => store.ping(),
     telegramWebhook: { handler: webhookCallback(bot, 'express', { secretToken: SECRET }), secret: SECRET },
   });
-  server = app.listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = started.server;
+  base = started.base;
 }, 120_000);
 
 afterAll(async () => {
