@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { webhookCallback } from 'grammy';
@@ -10,6 +9,10 @@ import { loadContent } from './content/load-content.js';
 import { createContentStore } from './content/store.js';
 import { createConversationService } from './conversation/service.js';
 import { createApp } from './http/app.js';
+import { createMetrics } from './http/metrics.js';
+import { listen } from './http/server.js';
+import { createWebChat } from './channels/web/index.js';
+import { createWhatsAppChannel } from './channels/whatsapp/index.js';
 import { createI18n } from './i18n.js';
 import { loadOrCreateSecret, openStore } from './store/index.js';
 import { errorForLog } from './log-safe.js';
@@ -37,43 +40,73 @@ const databasePath = resolve(config.DATABASE_PATH);
 const store = await openStore({ path: databasePath });
 const userKeySecret = config.USER_KEY_SECRET ?? loadOrCreateSecret(join(dirname(databasePath), 'user-key.secret'));
 
+const metrics = createMetrics();
+
 // Checker, guidance, referrals and partners are built together, so a reload swaps them at once.
 const content = await createContentStore(resolve(config.CONTENT_DIR), (dir) => loadContent(dir), {
   watch: true,
-  onReload: (s) => log.info({ version: s.version }, 'content reloaded'),
+  onReload: (s) => {
+    log.info({ version: s.version }, 'content reloaded');
+    metrics.setContentVersion(s.version);
+  },
   onError: (problems) => log.error({ problems }, 'content change refused; keeping the last good content'),
 });
 const i18n = await createI18n(join(root, 'locales'));
 
+metrics.setContentVersion(content.status().version);
+const conversation = { content: () => content.current(), i18n, retentionDays: config.SESSION_RETENTION_DAYS };
 const service = createConversationService({
-  conversation: { content: () => content.current(), i18n, retentionDays: config.SESSION_RETENTION_DAYS },
+  conversation,
   store,
   log,
   mergeWindowMs: config.MERGE_WINDOW_MS,
   ratePerMinute: config.RATE_LIMIT_PER_MINUTE,
+  onTurn: (inbound, turn, ms) => metrics.observeTurn(inbound, turn, ms),
+  onSendFailure: (channel) => metrics.sendFailed(channel),
 });
 
 const bot = config.TELEGRAM_BOT_TOKEN
   ? createTelegramBot({ token: config.TELEGRAM_BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT, service, i18n, userKeySecret, log })
   : undefined;
 
+const whatsapp =
+  config.WHATSAPP_TOKEN && config.WHATSAPP_PHONE_NUMBER_ID && config.WHATSAPP_APP_SECRET && config.WHATSAPP_VERIFY_TOKEN
+    ? createWhatsAppChannel({
+        service,
+        userKeySecret,
+        log,
+        token: config.WHATSAPP_TOKEN,
+        phoneNumberId: config.WHATSAPP_PHONE_NUMBER_ID,
+        appSecret: config.WHATSAPP_APP_SECRET,
+        verifyToken: config.WHATSAPP_VERIFY_TOKEN,
+        apiBase: config.WHATSAPP_API_BASE,
+        isPartnerCode: (text) => content.current().library.partnerByCode(text) !== undefined,
+      })
+    : undefined;
+
+const web = createWebChat({ service, userKeySecret, log, i18n, secureCookies: config.PUBLIC_URL?.startsWith('https:') ?? false });
+
 const app = createApp({
-  checker: () => content.current().checker,
+  log,
+  metrics,
+  conversation,
   contentStatus: content.status,
   databaseOk: () => store.ping(),
+  api: { corsOrigins: config.API_CORS_ORIGINS, ratePerMinute: config.API_RATE_LIMIT_PER_MINUTE },
   ...(bot && config.TELEGRAM_WEBHOOK_URL && config.TELEGRAM_WEBHOOK_SECRET
     ? { telegramWebhook: { handler: webhookCallback(bot, 'express', { secretToken: config.TELEGRAM_WEBHOOK_SECRET }), secret: config.TELEGRAM_WEBHOOK_SECRET } }
     : {}),
+  channels: [...(whatsapp ? [{ path: '/whatsapp/webhook', router: whatsapp.router }] : []), { path: '/', router: web }],
 });
-const server = app.listen(config.PORT, config.HOST, () => {
-  const { port } = server.address() as AddressInfo;
-  log.info(`Faro is running at http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${port}`);
-});
+if (config.TRUST_PROXY !== false) app.set('trust proxy', config.TRUST_PROXY);
+const http = await listen(app, config.PORT, config.HOST);
+log.info(`Faro is running at http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${http.port}`);
 
 const telegram = bot
   ? await startTelegram(bot, { i18n, log, webhookUrl: config.TELEGRAM_WEBHOOK_URL, webhookSecret: config.TELEGRAM_WEBHOOK_SECRET })
   : undefined;
 if (!bot) log.info('TELEGRAM_BOT_TOKEN is not set: the Telegram bot is off');
+log.info(whatsapp ? 'WhatsApp webhook at /whatsapp/webhook' : 'WHATSAPP_* variables are not set: WhatsApp is off');
 
 // Idle sessions and old update ids are deleted hourly, and once at start.
 const purge = () =>
@@ -91,8 +124,10 @@ async function shutdown(signal: string) {
   log.info({ signal }, 'shutting down');
   setTimeout(() => process.exit(1), 10_000).unref();
   clearInterval(purgeTimer);
+  // Stop taking work, finish what was taken, then close the database last.
   await telegram?.stop().catch(() => {});
-  await new Promise<void>((done) => server.close(() => done()));
+  await http.stop();
+  await whatsapp?.drain();
   await service.drain();
   content.close();
   await store.close();
