@@ -5,7 +5,7 @@ import { webhookCallback } from 'grammy';
 import { pino } from 'pino';
 import { createTelegramBot, startTelegram } from './channels/telegram/bot.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { loadContent } from './content/load-content.js';
+import { createContentLoader } from './content/load-content.js';
 import { createContentStore } from './content/store.js';
 import { createConversationService } from './conversation/service.js';
 import { createApp } from './http/app.js';
@@ -43,7 +43,7 @@ const userKeySecret = config.USER_KEY_SECRET ?? loadOrCreateSecret(join(dirname(
 const metrics = createMetrics();
 
 // Checker, guidance, referrals and partners are built together, so a reload swaps them at once.
-const content = await createContentStore(resolve(config.CONTENT_DIR), (dir) => loadContent(dir), {
+const content = await createContentStore(resolve(config.CONTENT_DIR), createContentLoader(), {
   watch: true,
   onReload: (s) => {
     log.info({ version: s.version }, 'content reloaded');

@@ -5,7 +5,9 @@ import { createChecker } from '../checker/check-offer.js';
 import { loadCheckerContent } from '../content/load-checker.js';
 import { ContentError } from '../content/read-yaml.js';
 import { runCheckJsonl, runCheckText } from './check.js';
+import { runContentCheck } from './content.js';
 import { runEval } from './eval.js';
+import { runPreview } from './preview.js';
 import { runRules } from './rules.js';
 import { InputError } from './jsonl.js';
 
@@ -59,6 +61,44 @@ program
   .action(async (file: string, opts: { all?: boolean }) => {
     const { content, checker } = await checkerFrom(program.opts().content);
     process.stdout.write(await runRules(checker, content.patterns, file, { all: Boolean(opts.all) }));
+  });
+
+const content = program.command('content').description('for content editors: check the content folder, preview answers');
+
+content
+  .command('check')
+  .description('validate every content file; list problems, stale or expiring facts, missing translations, and coverage per language')
+  .option('--today <date>', 'check dates as if today were this day (YYYY-MM-DD)')
+  .action(async (opts: { today?: string }) => {
+    const { output, code } = await runContentCheck(resolve(program.opts().content), resolve(packageRoot, 'locales'), {
+      color: Boolean(process.stdout.isTTY),
+      ...(opts.today ? { today: opts.today } : {}),
+    });
+    process.stdout.write(output);
+    process.exitCode = code;
+  });
+
+content
+  .command('preview')
+  .description('show exactly what the bot would answer to an offer, or show one screen')
+  .argument('[text]', 'the offer text, in quotes')
+  .requiredOption('--lang <code>', 'the language of the answer, e.g. es')
+  .option('--country <code>', 'the person\'s country, e.g. MX')
+  .option('--area <id>', 'the city or state id inside the country, e.g. tijuana')
+  .option('--screen <name>', 'a screen instead of an offer: menu, legal, emergency, advice, privacy, report, language, topic:<id>, sign:<warning sign>')
+  .action(async (text: string | undefined, opts: { lang: string; country?: string; area?: string; screen?: string }) => {
+    process.stdout.write(
+      await runPreview({
+        contentDir: resolve(program.opts().content),
+        localesDir: resolve(packageRoot, 'locales'),
+        lang: opts.lang,
+        ...(opts.country ? { country: opts.country } : {}),
+        ...(opts.area ? { area: opts.area } : {}),
+        ...(opts.screen ? { screen: opts.screen } : {}),
+        ...(text ? { text } : {}),
+        color: Boolean(process.stdout.isTTY),
+      }),
+    );
   });
 
 try {

@@ -88,8 +88,22 @@ export async function loadGuidance(contentDir: string): Promise<LoadedGuidance> 
       if (parsed.page) pages.push(parsed.page);
     }
   }
-  if (!pages.some((p) => p.language === 'en') && problems.length === 0) {
-    problems.push({ file: 'guidance/en', message: 'English is the reference language: add the English pages first' });
+  const english = new Set(pages.filter((p) => p.language === 'en').map((p) => p.id));
+  for (const page of pages) {
+    if (page.language !== 'en' && !english.has(page.id)) {
+      problems.push({ file: page.file, message: `there is no English page guidance/en/${page.id}.md: English is the reference; add it, or rename this file to match an English page` });
+    }
+  }
+  for (const [id, usedBy] of Object.entries(REQUIRED_PAGES)) {
+    if (!english.has(id)) problems.push({ file: `guidance/en/${id}.md`, message: `missing: the bot opens this page for ${usedBy}; restore it (git checkout) or write it again` });
   }
   return { pages, problems, sources };
 }
+
+/** Guidance pages the bot itself opens by id; they must exist in English. */
+export const REQUIRED_PAGES: Record<string, string> = {
+  'report-an-ad': 'the "how to report this ad" button',
+  'kidnapping-and-extortion': 'the emergency screen',
+  'no-guarantee': 'next steps when few signs are found',
+  'no-advance-payment': 'next steps when few signs are found',
+};

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { createChecker, type Checker } from '../checker/check-offer.js';
-import { loadCheckerContent } from './load-checker.js';
+import { loadCheckerContent, type CheckerContent } from './load-checker.js';
 import { loadGuidance } from './guidance.js';
 import { createLibrary, type Library, type LibraryOptions } from './library.js';
 import { loadPartners } from './partners.js';
@@ -23,8 +25,42 @@ export interface Content {
  * content.checker.checkOffer('pase directo, 100% seguro');
  */
 export async function loadContent(dir: string, options: LibraryOptions = {}): Promise<Content> {
+  return createContentLoader(options)(dir);
+}
+
+/** Hash of the files the checker is compiled from (patterns and offer lexicon, not caches). */
+async function checkerSourcesHash(dir: string): Promise<string> {
+  const hash = createHash('sha256');
+  const patterns = join(dir, 'patterns');
+  const names = (await readdir(patterns).catch(() => [] as string[])).filter((n) => !n.startsWith('.')).sort();
+  for (const name of names) hash.update(name).update(await readFile(join(patterns, name)).catch(() => Buffer.alloc(0)));
+  hash.update(await readFile(join(dir, 'offer.yaml')).catch(() => Buffer.alloc(0)));
+  return hash.digest('hex');
+}
+
+/**
+ * A loader that remembers the compiled checker: when only guidance, referrals or partners
+ * changed, a reload skips compiling the patterns and takes milliseconds instead of seconds.
+ * The pattern files' hash is taken before reading them, so an edit made during a load is never
+ * mistaken for the cached version.
+ */
+export function createContentLoader(
+  options: LibraryOptions & { compile?: (dir: string) => Promise<CheckerContent> } = {},
+): (dir: string) => Promise<Content> {
+  const compileChecker = options.compile ?? loadCheckerContent;
+  let cached: { key: string; checker: CheckerContent } | undefined;
+  return async (dir) => {
+    const key = `${dir}\0${await checkerSourcesHash(dir)}`;
+    const compile = cached?.key === key ? Promise.resolve(cached.checker) : compileChecker(dir);
+    const { content, checker } = await loadWith(dir, compile, options);
+    cached = { key, checker };
+    return content;
+  };
+}
+
+async function loadWith(dir: string, compile: Promise<CheckerContent>, options: LibraryOptions): Promise<{ content: Content; checker: CheckerContent }> {
   const [checkerContent, guidance, referrals, partners] = await Promise.all([
-    loadCheckerContent(dir).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))),
+    compile.catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))),
     loadGuidance(dir),
     loadReferrals(dir),
     loadPartners(dir),
@@ -47,5 +83,5 @@ export async function loadContent(dir: string, options: LibraryOptions = {}): Pr
     offer: cc.offer,
     guidanceFor: (flags) => library.guidanceFor(flags, 'en').map((p) => p.id),
   });
-  return { checker, library, fingerprint: hash.digest('hex').slice(0, 12), warnings: cc.warnings };
+  return { content: { checker, library, fingerprint: hash.digest('hex').slice(0, 12), warnings: cc.warnings }, checker: cc };
 }

@@ -104,7 +104,15 @@ export function questionKeys(result: CheckResult): string[] {
 export function nextSteps(ctx: Ctx, flags: FlagId[], country: string | null): GuidancePage[] {
   // The base signal comes last: the specific signs have the more specific advice.
   const ordered: FlagId[] = [...flags.filter((f) => f !== 'smuggling_offer'), ...flags.filter((f) => f === 'smuggling_offer')];
-  const pages = ctx.library.guidanceFor(ordered, ctx.lang, country);
+  // One page per sign first, so one sign with many pages (routes) cannot crowd out the others.
+  const perFlag = ordered.map((f) => ctx.library.guidanceFor([f], ctx.lang, country));
+  const pages: GuidancePage[] = [];
+  for (let round = 0; perFlag.some((list) => list.length > round); round++) {
+    for (const list of perFlag) {
+      const p = list[round];
+      if (p && !pages.some((x) => x.id === p.id)) pages.push(p);
+    }
+  }
   for (const id of GENERAL_STEPS) {
     if (pages.length >= MIN_STEPS) break;
     const p = ctx.library.page(id, ctx.lang);
