@@ -1,4 +1,5 @@
-import { watch, type FSWatcher } from 'node:fs';
+import { readdirSync, watch, type Dirent, type FSWatcher } from 'node:fs';
+import { join } from 'node:path';
 import { ContentError, formatProblem } from './read-yaml.js';
 
 export interface ContentStatus {
@@ -40,7 +41,6 @@ export async function createContentStore<T extends { fingerprint: string }>(
 ): Promise<ContentStore<T>> {
   let value = await load(dir);
   let status: ContentStatus = { version: value.fingerprint, loadedAt: new Date().toISOString() };
-  let watcher: FSWatcher | undefined;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<boolean> | undefined;
   let again = false;
@@ -75,15 +75,43 @@ export async function createContentStore<T extends { fingerprint: string }>(
     }
   }
 
-  if (options.watch) {
-    watcher = watch(dir, { recursive: true }, (_event, file) => {
-      // Dot files are the loader's own caches, not edits.
-      if (file && String(file).split(/[\\/]/).some((part) => part.startsWith('.'))) return;
-      clearTimeout(timer);
-      timer = setTimeout(() => void reload(), options.debounceMs ?? 250);
-    });
-    watcher.on('error', (e) => options.onError?.([`watching ${dir} failed: ${e.message}`]));
+  // One watcher per folder, not fs.watch's recursive mode: on Linux that one watches files,
+  // and loses a file that an editor saves by writing a copy and renaming it over the original.
+  const watchers = new Map<string, FSWatcher>();
+  const schedule = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      if (options.watch) watchFolders(dir);
+      void reload();
+    }, options.debounceMs ?? 250);
+  };
+  function watchFolders(folder: string): void {
+    if (!watchers.has(folder)) {
+      try {
+        const w = watch(folder, (_event, file) => {
+          // Dot files are the loader's own caches, not edits.
+          if (file && String(file).startsWith('.')) return;
+          schedule();
+        });
+        w.on('error', () => {
+          w.close();
+          watchers.delete(folder);
+        });
+        watchers.set(folder, w);
+      } catch (e) {
+        options.onError?.([`watching ${folder} failed: ${(e as Error).message}`]);
+        return;
+      }
+    }
+    let entries: Dirent[] = [];
+    try {
+      entries = readdirSync(folder, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) if (entry.isDirectory() && !entry.name.startsWith('.')) watchFolders(join(folder, entry.name));
   }
+  if (options.watch) watchFolders(dir);
 
   return {
     current: () => value,
@@ -91,7 +119,8 @@ export async function createContentStore<T extends { fingerprint: string }>(
     reload,
     close() {
       clearTimeout(timer);
-      watcher?.close();
+      for (const w of watchers.values()) w.close();
+      watchers.clear();
     },
   };
 }
