@@ -41,6 +41,8 @@ export const Config = z.object({
       return z.NEVER;
     }),
   PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'PUBLIC_URL is the address people reach Faro at, e.g. https://faro.example.org' }).optional(),
+  ADMIN_TOKEN: z.string().min(24, 'ADMIN_TOKEN must be at least 24 characters; make one with: openssl rand -hex 24').optional(),
+  MIN_REPORTED_COUNT: z.coerce.number({ error: 'MIN_REPORTED_COUNT must be a number, e.g. 5' }).int().min(1).default(5),
 })
   .refine((c) => !c.TELEGRAM_WEBHOOK_URL || (c.TELEGRAM_BOT_TOKEN && c.TELEGRAM_WEBHOOK_SECRET), {
     message: 'TELEGRAM_WEBHOOK_URL needs TELEGRAM_BOT_TOKEN and TELEGRAM_WEBHOOK_SECRET too (make a secret with: openssl rand -hex 32)',
@@ -64,7 +66,9 @@ export class ConfigError extends Error {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
-  const parsed = Config.safeParse(env);
+  // `NAME=` (as in a copied .env.example) means "not set", not "set to nothing".
+  const given = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
+  const parsed = Config.safeParse(given);
   if (parsed.success) return parsed.data;
   const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
   throw new ConfigError(`invalid configuration:\n${lines.join('\n')}\nFix these environment variables (see .env.example).`);
