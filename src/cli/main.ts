@@ -7,6 +7,7 @@ import { ContentError } from '../content/read-yaml.js';
 import { runCheckJsonl, runCheckText } from './check.js';
 import { runContentCheck } from './content.js';
 import { runEval } from './eval.js';
+import { runLinks } from './links.js';
 import { runPreview } from './preview.js';
 import { runRules } from './rules.js';
 import { InputError } from './jsonl.js';
@@ -99,6 +100,29 @@ content
         color: Boolean(process.stdout.isTTY),
       }),
     );
+  });
+
+program
+  .command('links')
+  .description("a partner's deep links (Telegram, WhatsApp, web chat) and a printable A4 QR poster (SVG and PNG)")
+  .argument('<partner>', 'the partner\'s id or code, e.g. demo')
+  .option('--out <dir>', 'the folder for <id>-poster.svg and .png', 'data/posters')
+  .option('--bot <username>', 'the Telegram bot\'s username (default: TELEGRAM_BOT_USERNAME, else asked with TELEGRAM_BOT_TOKEN)')
+  .option('--whatsapp <number>', 'the public WhatsApp number (default: WHATSAPP_NUMBER)')
+  .option('--web <url>', 'where the web chat is (default: PUBLIC_URL)')
+  .action(async (partner: string, opts: { out: string; bot?: string; whatsapp?: string; web?: string }) => {
+    const { output, notes } = await runLinks({
+      contentDir: resolve(program.opts().content),
+      localesDir: resolve(packageRoot, 'locales'),
+      partner,
+      out: resolve(opts.out),
+      ...(opts.bot !== undefined ? { bot: opts.bot } : {}),
+      ...(opts.whatsapp !== undefined ? { whatsapp: opts.whatsapp } : {}),
+      ...(opts.web !== undefined ? { web: opts.web } : {}),
+      env: process.env,
+    });
+    for (const note of notes) process.stderr.write(`note: ${note}\n`);
+    process.stdout.write(output);
   });
 
 try {
