@@ -10,6 +10,9 @@ import { createContentStore } from './content/store.js';
 import { createConversationService } from './conversation/service.js';
 import { createApp } from './http/app.js';
 import { createMetrics } from './http/metrics.js';
+import { createAdminRouter } from './admin/router.js';
+import { checkContent } from './content/check.js';
+import { formatProblem } from './content/read-yaml.js';
 import { listen } from './http/server.js';
 import { createWebChat } from './channels/web/index.js';
 import { createWhatsAppChannel } from './channels/whatsapp/index.js';
@@ -84,6 +87,32 @@ const whatsapp =
       })
     : undefined;
 
+// The dashboard's list of content warnings, worked out once per content version.
+let contentWarnings: { version: string; lines: Promise<string[]> } | undefined;
+const warningsNow = () => {
+  const { version } = content.status();
+  if (contentWarnings?.version !== version) {
+    const lines = checkContent(resolve(config.CONTENT_DIR), { localesDir: join(root, 'locales') })
+      .then((r) => r.warnings.map(formatProblem))
+      .catch((err: unknown) => [`content check failed: ${(err as Error).message}`]);
+    contentWarnings = { version, lines };
+  }
+  return contentWarnings.lines;
+};
+const admin = config.ADMIN_TOKEN
+  ? createAdminRouter({
+      token: config.ADMIN_TOKEN,
+      store,
+      minCount: config.MIN_REPORTED_COUNT,
+      log,
+      partners: () => content.current().library.partners(),
+      contentStatus: content.status,
+      contentWarnings: warningsNow,
+      secureCookies: config.PUBLIC_URL?.startsWith('https:') ?? false,
+      flagName: (id) => i18n.t('en')(`flags:${id}.name`),
+    })
+  : undefined;
+
 const web = createWebChat({ service, userKeySecret, log, i18n, secureCookies: config.PUBLIC_URL?.startsWith('https:') ?? false });
 
 const app = createApp({
@@ -96,7 +125,11 @@ const app = createApp({
   ...(bot && config.TELEGRAM_WEBHOOK_URL && config.TELEGRAM_WEBHOOK_SECRET
     ? { telegramWebhook: { handler: webhookCallback(bot, 'express', { secretToken: config.TELEGRAM_WEBHOOK_SECRET }), secret: config.TELEGRAM_WEBHOOK_SECRET } }
     : {}),
-  channels: [...(whatsapp ? [{ path: '/whatsapp/webhook', router: whatsapp.router }] : []), { path: '/', router: web }],
+  channels: [
+    ...(whatsapp ? [{ path: '/whatsapp/webhook', router: whatsapp.router }] : []),
+    ...(admin ? [{ path: '/admin', router: admin }] : []),
+    { path: '/', router: web },
+  ],
 });
 if (config.TRUST_PROXY !== false) app.set('trust proxy', config.TRUST_PROXY);
 const http = await listen(app, config.PORT, config.HOST);
@@ -107,6 +140,7 @@ const telegram = bot
   : undefined;
 if (!bot) log.info('TELEGRAM_BOT_TOKEN is not set: the Telegram bot is off');
 log.info(whatsapp ? 'WhatsApp webhook at /whatsapp/webhook' : 'WHATSAPP_* variables are not set: WhatsApp is off');
+log.info(admin ? 'trends dashboard at /admin' : 'ADMIN_TOKEN is not set: /admin is off');
 
 // Idle sessions and old update ids are deleted hourly, and once at start.
 const purge = () =>

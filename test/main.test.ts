@@ -97,6 +97,17 @@ describe('npm start', () => {
     expect(sent?.authorization).toBe(`Bearer ${GRAPH_TOKEN}`);
   }, 90_000);
 
+  it('with ADMIN_TOKEN serves the trends dashboard behind a login', async () => {
+    const token = 'admin-token-0123456789abcdef';
+    const { url } = await startFaro({ ADMIN_TOKEN: token });
+    const page = await fetch(`${url}/admin`);
+    expect(await page.text()).toMatch(/<form[^>]+action="\/admin\/login"/);
+    expect((await fetch(`${url}/admin/api/trends`)).status).toBe(401);
+    const trends = await fetch(`${url}/admin/api/trends`, { headers: { authorization: `Bearer ${token}` } });
+    expect(trends.status).toBe(200);
+    expect(await trends.json()).toMatchObject({ suppressed_below: 5 });
+  }, 90_000);
+
   it('refuses a bad variable with a message naming it', async () => {
     await expect(startFaro({ TELEGRAM_BOT_TOKEN: 'not-a-token' })).rejects.toThrow(/TELEGRAM_BOT_TOKEN looks wrong/);
   }, 90_000);

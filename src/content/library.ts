@@ -21,6 +21,8 @@ export interface Library {
   /** Referrals for a region and needs, those speaking `lang` first; expired entries never appear. */
   referralsFor(region: Region, needs: readonly Need[], lang: Language): Referral[];
   partnerByCode(code: string): Partner | undefined;
+  /** Every partner, active or not, for the trends dashboard. */
+  partners(): Partner[];
 }
 
 export interface LibraryOptions {
@@ -75,6 +77,7 @@ export function createLibrary(
       const rank = (r: Referral) => (r.areas.length > 0 ? 0 : 2) + (r.languages.includes(lang) ? 0 : 1);
       return file.referrals.filter(fits).sort((a, b) => rank(a) - rank(b));
     },
+    partners: () => [...content.partners],
     partnerByCode(code) {
       const p = partners.get(code.toLowerCase());
       return p && p.active ? p : undefined;
