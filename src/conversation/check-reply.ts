@@ -12,7 +12,7 @@ const MIN_STEPS = 2;
 const GENERAL_STEPS = ['no-guarantee', 'no-advance-payment', 'check-agency-or-lawyer', 'free-procedures'];
 
 /** Checks the text and turns the result into one reply plus anonymous counts. */
-export function checkReply(ctx: Ctx, session: Session, input: string, merged: number): { replies: Reply[]; events: CountEvent[] } {
+export function checkReply(ctx: Ctx, session: Session, input: string, merged: number, intro?: Segment[]): { replies: Reply[]; events: CountEvent[] } {
   const result = ctx.checker.checkOffer(input);
   const flags = result.flags.map((f) => f.id);
   const events: CountEvent[] = [
@@ -22,7 +22,8 @@ export function checkReply(ctx: Ctx, session: Session, input: string, merged: nu
     ...unique(result.offer.places.map((p) => p.value)).map((p): CountEvent => ({ metric: 'place', value: p })),
   ];
 
-  const head: Segment[] = [];
+  // e.g. "I read the text in your image:" and what was read, before the verdict.
+  const head: Segment[] = intro?.length ? [...intro, nl, nl] : [];
   if (merged > 1) head.push(text(ctx.t('check.merged', { count: merged })), nl);
   if (input.length > MAX_CHECK_LENGTH) head.push(text(ctx.t('check.too_long', { count: MAX_CHECK_LENGTH })), nl);
   head.push(bold(ctx.t(`check.risk_${result.risk}`)));
@@ -121,9 +122,10 @@ export function nextSteps(ctx: Ctx, flags: FlagId[], country: string | null): Gu
   return pages.slice(0, MAX_STEPS);
 }
 
+/** Shortens to at most `max` characters, never cutting an emoji or other character in half. */
 function clip(s: string, max = MAX_QUOTE): string {
-  const one = s.replace(/\s+/g, ' ').trim();
-  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
+  const chars = [...s.replace(/\s+/g, ' ').trim()];
+  return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : chars.join('');
 }
 
 function unique<T>(xs: T[]): T[] {

@@ -1,4 +1,4 @@
-import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
@@ -27,11 +27,10 @@ export interface AppDeps {
   channels?: Array<{ path: string; router: RequestHandler }>;
 }
 
-/** Constant-time comparison of a header with the expected secret. */
+/** Constant-time comparison of a header with the expected secret; hashing first hides its length too. */
 export function sameSecret(got: string | undefined, expected: string): boolean {
-  const a = Buffer.from(got ?? '', 'utf8');
-  const b = Buffer.from(expected, 'utf8');
-  return a.length === b.length && timingSafeEqual(a, b);
+  const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+  return got !== undefined && timingSafeEqual(digest(got), digest(expected));
 }
 
 const REQUEST_ID = /^[A-Za-z0-9_-]{8,64}$/;
@@ -91,6 +90,10 @@ export function createApp(deps: AppDeps): express.Express {
       (req, res, next) => {
         if (!sameSecret(req.get('x-telegram-bot-api-secret-token'), secret)) {
           res.status(401).json({ error: 'unauthorized', message: 'wrong or missing X-Telegram-Bot-Api-Secret-Token' });
+          return;
+        }
+        if (!req.is('application/json')) {
+          res.status(415).json({ error: 'unsupported_media_type', message: 'Telegram sends updates as application/json' });
           return;
         }
         next();
