@@ -92,3 +92,6 @@ console.log('\nRatios');
 console.log(`  combined / one-at-a-time, short: ${(combinedShort / loopShort).toFixed(1)}x`);
 console.log(`  combined / one-at-a-time, long:  ${(combinedLong / loopLong).toFixed(1)}x`);
 console.log(`  full checks per second on short offers vs the 20,000/s aim: ${(fullShort / 20000).toFixed(2)}`);
+
+// Screenshot reading (OCR): images per second with 1 and 2 worker threads.
+await import('./ocr.js');

@@ -43,6 +43,12 @@ export const Config = z.object({
   PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'PUBLIC_URL is the address people reach Faro at, e.g. https://faro.example.org' }).optional(),
   ADMIN_TOKEN: z.string().min(24, 'ADMIN_TOKEN must be at least 24 characters; make one with: openssl rand -hex 24').optional(),
   MIN_REPORTED_COUNT: z.coerce.number({ error: 'MIN_REPORTED_COUNT must be a number, e.g. 5' }).int().min(1).default(5),
+  OCR_WORKERS: z.coerce.number({ error: 'OCR_WORKERS must be a number of worker threads, e.g. 2' }).int().min(1).max(16).default(2),
+  OCR_QUEUE: z.coerce.number({ error: 'OCR_QUEUE must be a number of images, e.g. 8' }).int().min(0).max(1000).default(8),
+  OCR_TIMEOUT_MS: z.coerce.number({ error: 'OCR_TIMEOUT_MS must be a number of milliseconds, e.g. 20000' }).int().min(1000).max(300_000).default(20_000),
+  OCR_MAX_BYTES: z.coerce.number({ error: 'OCR_MAX_BYTES must be a number of bytes, e.g. 8388608' }).int().min(1024).max(64 * 1024 * 1024).default(8 * 1024 * 1024),
+  OCR_MAX_PIXELS: z.coerce.number({ error: 'OCR_MAX_PIXELS must be a number of pixels, e.g. 24000000' }).int().min(10_000).max(100_000_000).default(24_000_000),
+  OCR_TESSDATA_DIR: z.string().min(1, 'OCR_TESSDATA_DIR is a folder of .traineddata files, e.g. /usr/share/tesseract-ocr/5/tessdata').optional(),
 })
   .refine((c) => !c.TELEGRAM_WEBHOOK_URL || (c.TELEGRAM_BOT_TOKEN && c.TELEGRAM_WEBHOOK_SECRET), {
     message: 'TELEGRAM_WEBHOOK_URL needs TELEGRAM_BOT_TOKEN and TELEGRAM_WEBHOOK_SECRET too (make a secret with: openssl rand -hex 32)',

@@ -19,6 +19,9 @@ import { createWhatsAppChannel } from './channels/whatsapp/index.js';
 import { createI18n } from './i18n.js';
 import { loadOrCreateSecret, openStore } from './store/index.js';
 import { errorForLog } from './log-safe.js';
+import { createOcr } from './ocr/index.js';
+import type { ImageReader } from './ocr/inbound.js';
+import { languageFromHint } from './conversation/respond.js';
 
 // The composition root: the only place that reads the environment and starts things.
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -68,8 +71,34 @@ const service = createConversationService({
   onSendFailure: (channel) => metrics.sendFailed(channel),
 });
 
+// Screenshots are read (OCR) in worker threads started on the first picture, not here.
+const ocr = createOcr({
+  workers: config.OCR_WORKERS,
+  queue: config.OCR_QUEUE,
+  timeoutMs: config.OCR_TIMEOUT_MS,
+  maxBytes: config.OCR_MAX_BYTES,
+  maxPixels: config.OCR_MAX_PIXELS,
+  ...(config.OCR_TESSDATA_DIR ? { tessdataDir: resolve(config.OCR_TESSDATA_DIR) } : {}),
+  onFailure: (message) => log.warn({ reason: message }, 'could not read a picture'),
+});
+// The language the person chose picks the traineddata; the app's locale is only the next best hint.
+const reader: ImageReader = { ocr, languageOf: async (key) => languageFromHint((await store.getSession(key))?.language ?? undefined) };
+const pictures = new Set<Promise<void>>();
+const trackPicture = (work: Promise<void>) => {
+  pictures.add(work);
+  void work.finally(() => pictures.delete(work));
+};
+
 const bot = config.TELEGRAM_BOT_TOKEN
-  ? createTelegramBot({ token: config.TELEGRAM_BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT, service, i18n, userKeySecret, log })
+  ? createTelegramBot({
+      token: config.TELEGRAM_BOT_TOKEN,
+      apiRoot: config.TELEGRAM_API_ROOT,
+      service,
+      i18n,
+      userKeySecret,
+      log,
+      images: { reader, maxBytes: config.OCR_MAX_BYTES, maxPixels: config.OCR_MAX_PIXELS, track: trackPicture },
+    })
   : undefined;
 
 const whatsapp =
@@ -84,6 +113,7 @@ const whatsapp =
         verifyToken: config.WHATSAPP_VERIFY_TOKEN,
         apiBase: config.WHATSAPP_API_BASE,
         isPartnerCode: (text) => content.current().library.partnerByCode(text) !== undefined,
+        images: { reader, maxBytes: config.OCR_MAX_BYTES },
       })
     : undefined;
 
@@ -113,7 +143,7 @@ const admin = config.ADMIN_TOKEN
     })
   : undefined;
 
-const web = createWebChat({ service, userKeySecret, log, i18n, secureCookies: config.PUBLIC_URL?.startsWith('https:') ?? false });
+const web = createWebChat({ service, userKeySecret, log, i18n, secureCookies: config.PUBLIC_URL?.startsWith('https:') ?? false, images: { reader, maxBytes: config.OCR_MAX_BYTES } });
 
 const app = createApp({
   log,
@@ -160,8 +190,11 @@ async function shutdown(signal: string) {
   clearInterval(purgeTimer);
   // Stop taking work, finish what was taken, then close the database last.
   await telegram?.stop().catch(() => {});
+  // Pictures still being read get the polite "could not read it now" instead of waiting.
+  await ocr.close();
   await http.stop();
   await whatsapp?.drain();
+  await Promise.allSettled([...pictures]);
   await service.drain();
   content.close();
   await store.close();

@@ -1,9 +1,9 @@
 import { LANGUAGES, type Language } from '../content/schemas.js';
 import type { GuidancePage } from '../content/guidance.js';
 import { checkReply } from './check-reply.js';
-import { bold, button, formatDate, markdownSegments, menuButton, nl, paragraphs, reply, rows, text, type ConversationDeps, type Ctx } from './deps.js';
+import { bold, button, formatDate, markdownSegments, menuButton, nl, paragraphs, quote, reply, rows, text, type ConversationDeps, type Ctx } from './deps.js';
 import { askArea, askCountry, emergencyScreen, legalScreen, unknownCountry } from './places.js';
-import type { Action, CountEvent, Inbound, Reply, Session, Turn } from './types.js';
+import type { Action, CountEvent, ImageReading, Inbound, Reply, Session, Turn } from './types.js';
 
 /** Shorter texts with no warning sign in them are greetings or menu words, not offers. */
 const MIN_OFFER_CHARS = 25;
@@ -37,6 +37,7 @@ export function respond(deps: ConversationDeps, previous: Session | undefined, i
     return { replies: [reply(ctx, [text(ctx.t('privacy.forgotten')), nl, nl, text(ctx.t('privacy.chat_advice'))])], session: null, events };
   }
   if (action) return { replies: onAction(ctx, session, action, events, !previous), session, events };
+  if (inbound.image) return onImage(deps, ctx, session, inbound, inbound.image, events);
 
   const input = inbound.text?.trim() ?? '';
   if (!input) {
@@ -53,6 +54,53 @@ export function respond(deps: ConversationDeps, previous: Session | undefined, i
   }
   if (isQuestion(deps, input, words)) return { replies: [howTo(ctx)], session, events };
   return { replies: [menu(ctx, !previous)], session, events };
+}
+
+/**
+ * A picture the channel tried to read. Read: its text (with the caption) is checked like pasted
+ * text, after the start of what was read, so a misreading shows. Not read: a polite word on why,
+ * then the caption is answered as text.
+ */
+function onImage(deps: ConversationDeps, ctx: Ctx, session: Session, inbound: Inbound, image: ImageReading, events: CountEvent[]): Turn {
+  const input = inbound.text?.trim() ?? '';
+  const again = [[button(ctx.t('menu.check'), { kind: 'check' })], menuButton(ctx)];
+  const read = image.status === 'read' && image.excerpt ? [text(ctx.t('check.image_read')), nl, quote(shownExcerpt(ctx, image.excerpt, input))] : undefined;
+  if (image.status === 'read' && input && (looksLikeOffer(input) || ctx.checker.patternIdsIn(input).length > 0)) {
+    const checked = checkReply(ctx, session, input, 1, read);
+    events.push(...checked.events);
+    return { replies: checked.replies, session, events };
+  }
+  events.push({ metric: 'media', value: inbound.media ?? 'photo' });
+  if (image.status === 'read') return { replies: [reply(ctx, paragraphs(read, [text(ctx.t('media.image_no_text'))]), again)], session, events };
+  const notice = text(ctx.t(`media.image_${image.status}`));
+  if (!input) return { replies: [reply(ctx, [notice], again)], session, events };
+  const rest = respond(deps, session, { ...inbound, image: undefined, media: undefined });
+  return { replies: [reply(ctx, [notice]), ...rest.replies], session: rest.session ?? session, events: [...events, ...rest.events] };
+}
+
+const SHOWN_EXCERPT = 160;
+
+/**
+ * About 160 characters of what was read: from the first warning sign when there is one (a
+ * screenshot starts with the clock, the contact's name...), else from the start.
+ */
+function shownExcerpt(ctx: Ctx, excerpt: string, input: string): string {
+  const lower = excerpt.toLowerCase();
+  const at = ctx.checker
+    .checkOffer(input)
+    .flags.flatMap((f) => f.evidence.map((e) => lower.indexOf(e.text.replace(/\s+/g, ' ').trim().toLowerCase())))
+    .filter((i) => i >= 0)
+    .reduce((a, b) => Math.min(a, b), Infinity);
+  let start = 0;
+  if (Number.isFinite(at)) {
+    // Back to the start of that sentence, but no more than a few words before the sign.
+    const sentence = excerpt.lastIndexOf('. ', at);
+    const wordsBefore = at > 20 ? excerpt.lastIndexOf(' ', at - 20) + 1 : 0;
+    start = Math.min(at, Math.max(sentence >= 0 ? sentence + 2 : 0, wordsBefore));
+  }
+  const body = excerpt.slice(start);
+  const clipped = body.length > SHOWN_EXCERPT ? `${body.slice(0, SHOWN_EXCERPT - 1).trimEnd()}…` : body;
+  return start > 0 ? `…${clipped}` : clipped;
 }
 
 function onAction(ctx: Ctx, session: Session, action: Action, events: CountEvent[], firstContact: boolean): Reply[] {

@@ -29,6 +29,8 @@ export type Action =
 
 export type MediaKind = 'photo' | 'document' | 'voice' | 'audio' | 'video' | 'sticker' | 'location' | 'contact' | 'other';
 
+export type ImageReading = { status: 'read'; excerpt: string } | { status: 'busy' | 'too_large' | 'unreadable' | 'failed' };
+
 /** One thing a person did, in the same shape whatever the channel. */
 export interface Inbound {
   channel: Channel;
@@ -39,6 +41,11 @@ export interface Inbound {
   /** Typed, pasted or forwarded text, or a photo's caption. */
   text?: string;
   media?: MediaKind;
+  /**
+   * A picture the channel tried to read (OCR). When read, `text` holds the caption and the text
+   * read together, and `excerpt` is the start of what was read, shown so a misreading is seen.
+   */
+  image?: ImageReading;
   action?: Action;
   /** The app's language setting, e.g. "es-MX". */
   localeHint?: string;

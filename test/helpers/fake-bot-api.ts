@@ -37,10 +37,17 @@ export class FakeBotApi {
   private messageId = 1;
   /** How many updates getUpdates has handed out. */
   served = 0;
+  /** Files getFile knows, by file_id; `downloads` lists the paths fetched from /file/bot<token>/. */
+  private files = new Map<string, { path: string; bytes: Buffer }>();
+  readonly downloads: string[] = [];
   apiRoot = '';
 
   constructor(readonly token = '123456:TEST-token-for-the-fake-bot-api-00') {
     this.server = createServer((req, res) => {
+      if (req.method === 'GET' && req.url?.startsWith('/file/')) {
+        this.serveFile(req.url, res);
+        return;
+      }
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
@@ -79,6 +86,23 @@ export class FakeBotApi {
     for (const w of this.waiting.splice(0)) w();
   }
 
+  /** Makes a file downloadable as Telegram does: getFile gives its path, then GET /file/bot<token>/<path>. */
+  addFile(fileId: string, bytes: Buffer, ext = 'png'): void {
+    this.files.set(fileId, { path: `photos/file_${this.files.size}.${ext}`, bytes });
+  }
+
+  private serveFile(url: string, res: import('node:http').ServerResponse): void {
+    const prefix = `/file/bot${this.token}/`;
+    const path = url.startsWith(prefix) ? decodeURIComponent(url.slice(prefix.length)) : undefined;
+    const file = [...this.files.values()].find((f) => f.path === path);
+    if (!file) {
+      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, error_code: 404, description: 'Not Found' }));
+      return;
+    }
+    this.downloads.push(file.path);
+    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(file.bytes.length) }).end(file.bytes);
+  }
+
   callsTo(method: string): ApiCall[] {
     return this.calls.filter((c) => c.method === method);
   }
@@ -110,6 +134,12 @@ export class FakeBotApi {
     switch (method) {
       case 'getMe':
         return BOT_INFO;
+      case 'getFile': {
+        const file = this.files.get(String(payload.file_id));
+        return file
+          ? { file_id: payload.file_id, file_unique_id: `u-${String(payload.file_id)}`, file_size: file.bytes.length, file_path: file.path }
+          : { file_id: payload.file_id, file_unique_id: 'missing' };
+      }
       case 'sendMessage':
         return { message_id: this.messageId++, date: Math.floor(Date.now() / 1000), chat: { id: payload.chat_id, type: 'private' }, text: payload.text };
       default:
@@ -153,6 +183,43 @@ export function photoUpdate(from: number, caption: string | undefined, update_id
       from: user(from, 'en'),
       photo: [{ file_id: 'f', file_unique_id: 'u', width: 10, height: 10 }],
       ...(caption ? { caption } : {}),
+    },
+  } as Update;
+}
+
+export interface PictureOptions {
+  caption?: string;
+  language_code?: string;
+  width?: number;
+  height?: number;
+  /** Sent "as a file" (a document with this MIME type) instead of as a photo. */
+  documentMime?: string;
+  /** The file_size Telegram states for the photo's largest size or the document. */
+  fileSize?: number;
+  /** false: only the one size, no thumbnail. */
+  thumb?: boolean;
+  update_id?: number;
+}
+
+/** A private photo (in Telegram's several sizes, the largest last) or image document whose file is `fileId`. */
+export function pictureUpdate(from: number, fileId: string, o: PictureOptions = {}): Update {
+  const update_id = o.update_id ?? nextUpdate++;
+  const width = o.width ?? 800;
+  const height = o.height ?? 600;
+  const size = o.fileSize !== undefined ? { file_size: o.fileSize } : {};
+  const thumb = { file_id: `${fileId}-thumb`, file_unique_id: `t-${fileId}`, width: Math.round(width / 10), height: Math.round(height / 10), file_size: 900 };
+  const media = o.documentMime
+    ? { document: { file_id: fileId, file_unique_id: `u-${fileId}`, file_name: 'screenshot', mime_type: o.documentMime, ...size } }
+    : { photo: [...(o.thumb === false ? [] : [thumb]), { file_id: fileId, file_unique_id: `u-${fileId}`, width, height, ...size }] };
+  return {
+    update_id,
+    message: {
+      message_id: update_id,
+      date: Math.floor(Date.now() / 1000),
+      chat: { id: from, type: 'private', first_name: 'Ana' },
+      from: user(from, o.language_code ?? 'en'),
+      ...media,
+      ...(o.caption ? { caption: o.caption } : {}),
     },
   } as Update;
 }

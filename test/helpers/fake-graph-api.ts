@@ -31,9 +31,16 @@ export class FakeGraphApi {
   private server: Server;
   private nextId = 1;
   apiBase = '';
+  /** Pictures people "sent", by media id; GETs for them are listed in `mediaRequests`, not `requests`. */
+  private media = new Map<string, { bytes: Buffer; mime: string; declaredSize?: number }>();
+  readonly mediaRequests: { path: string; authorization: string | undefined }[] = [];
 
   constructor() {
     this.server = createServer((req, res) => {
+      if (req.method === 'GET') {
+        this.answerMedia(req.url ?? '', req.headers.authorization, res);
+        return;
+      }
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
@@ -55,6 +62,34 @@ export class FakeGraphApi {
   async stop(): Promise<void> {
     this.server.closeAllConnections();
     await new Promise<void>((done) => this.server.close(() => done()));
+  }
+
+  /** Makes a picture downloadable as Meta does: GET /{version}/{id} gives a URL, GET that URL gives the bytes. */
+  addMedia(id: string, bytes: Buffer, mime = 'image/png', declaredSize?: number): void {
+    this.media.set(id, { bytes, mime, ...(declaredSize !== undefined ? { declaredSize } : {}) });
+  }
+
+  private answerMedia(url: string, authorization: string | undefined, res: ServerResponse): void {
+    this.mediaRequests.push({ path: url, authorization });
+    const json = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    if (authorization !== `Bearer ${GRAPH_TOKEN}`) {
+      json(401, { error: { message: 'Invalid OAuth access token.', type: 'OAuthException', code: 190 } });
+      return;
+    }
+    const meta = new RegExp(`^/${GRAPH_VERSION}/([^/?]+)$`).exec(url);
+    const file = /^\/whatsapp_business\/attachments\/\?mid=([^&]+)/.exec(url);
+    const id = decodeURIComponent(meta?.[1] ?? file?.[1] ?? '');
+    const media = this.media.get(id);
+    if (!media) {
+      json(404, { error: { message: 'Unsupported get request.', type: 'GraphMethodException', code: 100 } });
+      return;
+    }
+    if (meta) {
+      const origin = this.apiBase.slice(0, this.apiBase.indexOf(`/${GRAPH_VERSION}`));
+      json(200, { messaging_product: 'whatsapp', url: `${origin}/whatsapp_business/attachments/?mid=${encodeURIComponent(id)}&ext=1`, mime_type: media.mime, sha256: 'x', file_size: media.declaredSize ?? media.bytes.length, id });
+      return;
+    }
+    res.writeHead(200, { 'content-type': media.mime, 'content-length': String(media.bytes.length) }).end(media.bytes);
   }
 
   /** The next message sends get these answers, in order; read receipts are not affected. */

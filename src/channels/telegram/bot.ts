@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { buttonsFeature } from './features/buttons.js';
 import { MENU_COMMANDS, menuFeature } from './features/menu.js';
 import { mediaFeature, offersFeature } from './features/offers.js';
+import { photosFeature, type TelegramImages } from './features/photos.js';
 import { privacyFeature } from './features/privacy.js';
 import { startFeature } from './features/start.js';
 import { unhandledFeature } from './features/unhandled.js';
@@ -27,6 +28,8 @@ export interface TelegramBotDeps {
   apiRoot?: string;
   /** Retries on 429 and 5xx; off in tests that count calls. */
   retry?: { maxRetryAttempts: number; maxDelaySeconds: number };
+  /** Reads photos and image files (OCR); without it they get the "send the text" answer. */
+  images?: TelegramImages;
 }
 
 /** Only updates Faro answers; others are not even fetched. */
@@ -65,6 +68,7 @@ export function createTelegramBot(deps: TelegramBotDeps): Bot {
       menuFeature(features),
       privacyFeature(features),
       buttonsFeature(features),
+      ...(deps.images ? [photosFeature({ ...features, images: deps.images, token: deps.token, apiRoot: deps.apiRoot ?? 'https://api.telegram.org' })] : []),
       offersFeature(features),
       mediaFeature(features),
       unhandledFeature(features),

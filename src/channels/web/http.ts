@@ -79,6 +79,22 @@ export function checkRequest(req: Request, secure: boolean): { status: number; e
   return undefined;
 }
 
+/** Picture uploads: the same Origin rule; the body is the image itself, sent with its own type. */
+export function checkImageRequest(req: Request, secure: boolean): { status: number; error: string; message: string } | undefined {
+  const origin = req.get('origin');
+  if (origin !== undefined && !ownOrigins(req, secure).includes(origin.toLowerCase())) {
+    return { status: 403, error: 'forbidden', message: 'cross-site request refused: the Origin header is not this site' };
+  }
+  // A plain form cannot send image/* either: a cross-site script would need a CORS preflight, which fails.
+  if (!req.is('image/*')) {
+    return { status: 415, error: 'unsupported_media_type', message: 'send the picture as the body with its type, e.g. Content-Type: image/png, image/jpeg or image/webp' };
+  }
+  return undefined;
+}
+
+/** A language tag as the chat sends it, e.g. "es" or "es-MX". */
+export const LANG_TAG = /^[A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8}){0,4}$/;
+
 export function toWebReply(r: Reply): WebReply {
   return {
     lang: r.lang,

@@ -1,4 +1,4 @@
-import express, { type ErrorRequestHandler, type RequestHandler, type Router } from 'express';
+import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response, type Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import type { Logger } from 'pino';
 import type { ConversationService } from '../../conversation/service.js';
@@ -8,7 +8,8 @@ import type { I18n } from '../../i18n.js';
 import { errorForLog } from '../../log-safe.js';
 import { userKey } from '../../store/index.js';
 import { loadAsset, serveAsset } from './assets.js';
-import { COOKIE, MessageBody, checkRequest, cookieOptions, issues, newSid, readSid, toWebReply } from './http.js';
+import { readImage, unreadImage, type ImageReader } from '../../ocr/inbound.js';
+import { COOKIE, LANG_TAG, MessageBody, checkImageRequest, checkRequest, cookieOptions, issues, newSid, readSid, toWebReply } from './http.js';
 import { pageLanguage, renderPage } from './page.js';
 
 export { COOKIE, type WebButton, type WebReply } from './http.js';
@@ -25,6 +26,8 @@ export interface WebChatDeps {
    * can drop; this one cannot be dodged. Generous: a shelter's whole Wi-Fi shares one address.
    */
   addressRatePerMinute?: number;
+  /** Reads uploaded pictures (OCR) at POST /web/images; without it the page has no photo button. */
+  images?: { reader: ImageReader; maxBytes: number };
 }
 
 /**
@@ -54,7 +57,7 @@ export function createWebChat(deps: WebChatDeps): Router {
     const cacheKey = `${req.baseUrl}|${lang}`;
     let html = pages.get(cacheKey);
     if (html === undefined) {
-      html = renderPage({ i18n, lang, base: req.baseUrl, css, js });
+      html = renderPage({ i18n, lang, base: req.baseUrl, css, js, ...(deps.images ? { images: { maxBytes: deps.images.maxBytes } } : {}) });
       pages.set(cacheKey, html);
     }
     res.setHeader('Content-Type', 'text/html; charset=utf-8');
@@ -139,5 +142,50 @@ export function createWebChat(deps: WebChatDeps): Router {
   });
 
   router.post('/web/messages', perAddress, guard, express.json({ limit: '64kb' }), handle, onError);
+  if (deps.images) {
+    const images = deps.images;
+    /** One turn for a picture, answered like a message; `fields` says what reading it gave. */
+    const turn = async (req: Request, res: Response, fields: (key: string, lang?: string) => Promise<Pick<Inbound, 'text' | 'image'>>, status = 200) => {
+      res.setHeader('Cache-Control', 'no-store');
+      const lang = typeof req.query.lang === 'string' && LANG_TAG.test(req.query.lang) ? req.query.lang : undefined;
+      const existing = readSid(req);
+      const sid = existing ?? newSid();
+      const key = userKey(deps.userKeySecret, 'web', sid);
+      const replies: Reply[] = [];
+      try {
+        const read = await fields(key, lang);
+        const inbound: Inbound = { channel: 'web', userKey: key, media: 'photo', ...read, ...(lang ? { localeHint: lang } : {}) };
+        await service.receive(inbound, async (r) => void replies.push(...r), { merge: false });
+      } catch (e) {
+        log.error({ err: errorForLog(e), channel: 'web' }, 'web chat picture failed');
+        res.status(500).json({ error: 'internal', message: 'something went wrong on our side; try again' });
+        return;
+      }
+      if (!existing) res.cookie(COOKIE, sid, cookieOptions(secure));
+      res.status(status).json({ replies: replies.map(toWebReply) });
+    };
+    const imageGuard: RequestHandler = (req, res, next) => {
+      const refused = checkImageRequest(req, secure);
+      if (refused) {
+        res.status(refused.status).json({ error: refused.error, message: refused.message });
+        return;
+      }
+      next();
+    };
+    const handleImage: RequestHandler = async (req, res) => {
+      const body: unknown = req.body;
+      if (!Buffer.isBuffer(body) || body.length === 0) {
+        res.status(400).json({ error: 'bad_request', message: 'the body is empty: send the picture itself' });
+        return;
+      }
+      await turn(req, res, (key, lang) => readImage(images.reader, body, { userKey: key, ...(lang ? { localeHint: lang } : {}) }));
+    };
+    // Too big: still a turn, so the person reads why in their language; the picture is not read.
+    const onImageError: ErrorRequestHandler = (err, req, res, next) => {
+      if (err?.type === 'entity.too.large') void turn(req, res, async () => unreadImage('too_large'), 413);
+      else onError(err, req, res, next);
+    };
+    router.post('/web/images', perAddress, imageGuard, express.raw({ type: 'image/*', limit: images.maxBytes }), handleImage, onImageError);
+  }
   return router;
 }

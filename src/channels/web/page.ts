@@ -42,13 +42,15 @@ export interface PageOptions {
   base: string;
   css: Asset;
   js: Asset;
+  /** Pictures can be sent (POST /web/images), up to this many bytes. */
+  images?: { maxBytes: number };
 }
 
 /**
  * The chat page: static labels in the reader's language, no inline script or style (the CSP
  * allows only 'self'), the conversation filled in by app.js.
  */
-export function renderPage({ i18n, lang, base, css, js }: PageOptions): string {
+export function renderPage({ i18n, lang, base, css, js, images }: PageOptions): string {
   const t = i18n.t(lang);
   const l = (key: string) => escapeHtml(String(t(`web.${key}`)));
   const dir = RTL_LANGUAGES.has(lang) ? 'rtl' : 'ltr';
@@ -66,7 +68,11 @@ export function renderPage({ i18n, lang, base, css, js }: PageOptions): string {
 <link rel="stylesheet" href="${base}/web/app.css?v=${css.version}">
 <script src="${base}/web/app.js?v=${js.version}" defer></script>
 </head>
-<body data-api="${base}/web/messages" data-you="${l('you')}" data-typing="${l('typing')}" data-offline="${l('offline')}" data-retry="${l('retry')}">
+<body data-api="${base}/web/messages" data-you="${l('you')}" data-typing="${l('typing')}" data-offline="${l('offline')}" data-retry="${l('retry')}"${
+    images
+      ? ` data-images="${base}/web/images" data-max-image="${images.maxBytes}" data-photo-sent="${l('photo_sent')}" data-too-large="${escapeHtml(String(t('media.image_too_large')))}"`
+      : ''
+  }>
 <header class="top">
 <h1 class="brand">Faro</h1>
 <form id="lang-form" class="lang" method="get" action="${base}/">
@@ -84,7 +90,7 @@ export function renderPage({ i18n, lang, base, css, js }: PageOptions): string {
 <label for="text" class="vh">${l('message_label')}</label>
 <textarea id="text" name="text" rows="2" maxlength="20000" placeholder="${l('placeholder')}" enterkeyhint="send" autocomplete="off" spellcheck="false" dir="auto"></textarea>
 <button type="submit" class="btn send">${l('send')}</button>
-</form>
+${images ? `<input type="file" id="photo" name="photo" accept="image/*" hidden>\n<button type="button" id="photo-button" class="btn photo">${l('photo')}</button>\n` : ''}</form>
 </main>
 <footer class="foot"><p>${l('footer')}</p></footer>
 </body>

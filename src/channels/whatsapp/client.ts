@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { errorForLog } from '../../log-safe.js';
+import { download, TooLargeError } from '../../ocr/download.js';
 import type { GraphMessage } from './render.js';
 
 // Graph error codes that mean "slow down" even when the HTTP status is 400: throughput
@@ -71,6 +72,12 @@ export interface GraphClient {
   send(to: string, message: GraphMessage, options?: SendOptions): Promise<SendOutcome>;
   /** Marks a received message read (blue ticks). One attempt; failures are logged at warn, never thrown. */
   markRead(messageId: string): Promise<void>;
+  /**
+   * Downloads a received picture into memory: GET {apiBase}/{mediaId} for its short-lived URL,
+   * then GET that URL with the same Bearer token, as Meta documents.
+   * @throws TooLargeError past `maxBytes`; Error when either request fails.
+   */
+  media(mediaId: string, maxBytes: number): Promise<Buffer>;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -158,6 +165,19 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
         log.warn({ channel: 'whatsapp', status: failure.status, code: failure.code, attempt, delayMs: Math.round(delay) }, 'whatsapp send retried');
         await sleep(delay);
       }
+    },
+
+    async media(mediaId, maxBytes) {
+      const auth = { authorization: `Bearer ${options.token}` };
+      const res = await doFetch(`${options.apiBase.replace(/\/+$/, '')}/${encodeURIComponent(mediaId)}`, { headers: auth, signal: AbortSignal.timeout(timeoutMs) });
+      if (!res.ok) {
+        const code = await graphErrorCode(res);
+        throw new GraphApiError(res.status, code, 1, 'refused the media request');
+      }
+      const meta = (await res.json()) as { url?: unknown; file_size?: unknown };
+      if (typeof meta.url !== 'string' || !/^https?:\/\//.test(meta.url)) throw new GraphApiError(res.status, undefined, 1, 'gave no media URL');
+      if (typeof meta.file_size === 'number' && meta.file_size > maxBytes) throw new TooLargeError(`the picture is ${meta.file_size} bytes`);
+      return download(meta.url, { maxBytes, headers: auth, fetch: doFetch, timeoutMs: Math.max(timeoutMs, 15_000) });
     },
 
     async markRead(messageId) {

@@ -1,7 +1,11 @@
 import type { Router } from 'express';
 import type { Logger } from 'pino';
 import type { ConversationService, Send } from '../../conversation/service.js';
+import type { Inbound } from '../../conversation/types.js';
 import { errorForLog } from '../../log-safe.js';
+import { TooLargeError } from '../../ocr/download.js';
+import { readImage, unreadImage, type ImageReader } from '../../ocr/inbound.js';
+import { userKey } from '../../store/index.js';
 import { createGraphClient, type GraphClient, type RetryOptions } from './client.js';
 import { inboundFields, toInbound } from './inbound.js';
 import { renderWhatsApp } from './render.js';
@@ -35,6 +39,8 @@ export interface WhatsAppDeps {
   maxBodyBytes?: number;
   /** Backoff and timeouts for sending; tests make them short. */
   retry?: RetryOptions;
+  /** Reads pictures (OCR); without it they get the "send the text" answer. */
+  images?: { reader: ImageReader; maxBytes: number };
 }
 
 export interface WhatsAppChannel {
@@ -95,7 +101,23 @@ export function createWhatsAppChannel(deps: WhatsAppDeps): WhatsAppChannel {
     if (!fields) return;
     const notAfter = message.timestamp * 1000 + WINDOW_MS;
     if (now() <= notAfter) track(client.markRead(message.id));
-    await service.receive(toInbound(deps.userKeySecret, from, message, fields), senderFor(from, notAfter));
+    const picture = deps.images ? pictureOf(message) : undefined;
+    const read = picture ? await readPicture(from, picture) : {};
+    await service.receive({ ...toInbound(deps.userKeySecret, from, message, fields), ...read }, senderFor(from, notAfter));
+  }
+
+  /** Downloads and reads a picture; its text joins the caption. */
+  async function readPicture(from: string, picture: { id: string; caption?: string }): Promise<Pick<Inbound, 'text' | 'image'>> {
+    const images = deps.images!;
+    let bytes: Buffer;
+    try {
+      bytes = await client.media(picture.id, images.maxBytes);
+    } catch (e) {
+      if (e instanceof TooLargeError) return unreadImage('too_large', picture.caption);
+      log.warn({ err: errorForLog(e), channel: 'whatsapp' }, 'could not download a picture');
+      return unreadImage('failed', picture.caption);
+    }
+    return readImage(images.reader, bytes, { userKey: userKey(deps.userKeySecret, 'whatsapp', from), ...(picture.caption ? { caption: picture.caption } : {}) });
   }
 
   async function handlePayload(payload: WebhookPayload): Promise<void> {
@@ -148,6 +170,13 @@ export function createWhatsAppChannel(deps: WhatsAppDeps): WhatsAppChannel {
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
     },
   };
+}
+
+/** An image message, or an image sent as a document, with the id to download it by. */
+function pictureOf(message: WebhookMessage): { id: string; caption?: string } | undefined {
+  const media = message.type === 'image' ? message.image : message.type === 'document' && message.document?.mime_type?.startsWith('image/') ? message.document : undefined;
+  if (!media?.id) return undefined;
+  return { id: media.id, ...(media.caption?.trim() ? { caption: media.caption } : {}) };
 }
 
 export { createGraphClient, GraphApiError, type GraphClient, type RetryOptions, type SendOutcome } from './client.js';

@@ -23,7 +23,7 @@ export const MESSAGE_TYPES = [
 ] as const;
 export type MessageType = (typeof MESSAGE_TYPES)[number];
 
-const Media = z.looseObject({ caption: z.string().optional() });
+const Media = z.looseObject({ caption: z.string().optional(), id: z.string().optional(), mime_type: z.string().optional() });
 
 const Reply = z.looseObject({ id: z.string(), title: z.string().optional() });
 

@@ -14,6 +14,8 @@
   var langForm = $('lang-form');
   var langSelect = $('lang');
   var params = new URLSearchParams(location.search);
+  var photoButton = $('photo-button');
+  var photoInput = $('photo');
   var busy = false;
 
   function el(tag, cls, text) {
@@ -109,6 +111,25 @@
     retry.focus();
   }
 
+  // A picture (a File) goes to the images route as its own body; anything else is a JSON message.
+  function request(payload) {
+    if (typeof Blob !== 'undefined' && payload instanceof Blob) {
+      var lang = doc.documentElement.lang;
+      return fetch(labels.images + (lang ? '?lang=' + encodeURIComponent(lang) : ''), {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { 'Content-Type': payload.type || 'application/octet-stream' },
+        body: payload,
+      });
+    }
+    return fetch(labels.api, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(payload),
+    });
+  }
+
   // Posts one message; resolves true when its replies are shown. `after` runs on success.
   function send(payload, echo, after) {
     if (busy) return Promise.resolve(false);
@@ -117,14 +138,10 @@
     log.setAttribute('aria-busy', 'true');
     if (echo) mine(echo).scrollIntoView({ block: 'nearest' });
     waiting(true);
-    return fetch(labels.api, {
-      method: 'POST',
-      credentials: 'same-origin',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(payload),
-    })
+    return request(payload)
       .then(function (res) {
-        if (!res.ok) throw new Error('HTTP ' + res.status);
+        // A picture too big still comes with Faro's answer saying so.
+        if (!res.ok && !(res.status === 413 && labels.images)) throw new Error('HTTP ' + res.status);
         return res.json();
       })
       .then(function (data) {
@@ -185,6 +202,24 @@
     var lang = /^l:([a-z]{2})$/.exec(action);
     send({ action: action }, target.textContent, lang ? switchLanguage(lang[1]) : null);
   });
+
+  // "Add a photo": the picture is read on the server and checked like pasted text; it is not kept.
+  if (photoButton && photoInput && labels.images) {
+    photoButton.addEventListener('click', function () {
+      if (!busy) photoInput.click();
+    });
+    photoInput.addEventListener('change', function () {
+      var file = photoInput.files && photoInput.files[0];
+      photoInput.value = '';
+      if (!file || busy) return;
+      if (file.size > Number(labels.maxImage)) {
+        mine(labels.photoSent);
+        render({ lang: doc.documentElement.lang, dir: doc.documentElement.dir, parts: [{ text: labels.tooLarge }], buttons: [] }).scrollIntoView({ block: 'nearest' });
+        return;
+      }
+      send(file, labels.photoSent, null);
+    });
+  }
 
   langForm.addEventListener('submit', function (e) {
     e.preventDefault();
