@@ -1,25 +1,12 @@
-import { spawn } from 'node:child_process';
 import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runContentCheck } from '../../src/cli/content.js';
 import { runPreview } from '../../src/cli/preview.js';
 import { contentCopy, ROOT } from '../helpers/conversation.js';
+import { faro } from '../helpers/faro-cli.js';
 
 const LOCALES = join(ROOT, 'locales');
-const BIN = resolve(ROOT, 'src/cli/bin.js');
-
-function faro(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((ok, fail) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '1' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', fail);
-    child.on('close', (code) => ok({ code: code ?? -1, stdout, stderr }));
-  });
-}
 
 const NEW_REFERRAL = `
   - id: mx-casa-de-prueba-tijuana

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -6,25 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runLinks, type LinksOptions } from '../../src/cli/links.js';
 import { InputError } from '../../src/cli/jsonl.js';
 import { FakeBotApi } from '../helpers/fake-bot-api.js';
+import { faro as runFaro } from '../helpers/faro-cli.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const BIN = resolve(ROOT, 'src/cli/bin.js');
 const LINK_VARS = ['TELEGRAM_BOT_USERNAME', 'TELEGRAM_BOT_TOKEN', 'TELEGRAM_API_ROOT', 'WHATSAPP_NUMBER', 'PUBLIC_URL', 'CONTENT_DIR'];
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 /** The real `faro` command, with none of the link variables of the machine running the tests. */
-function faro(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !LINK_VARS.includes(k)));
-  return new Promise((ok, fail) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...base, NO_COLOR: '1', ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', fail);
-    child.on('close', (code) => ok({ code: code ?? -1, stdout, stderr }));
-  });
-}
+const faro = (args: string[], env: Record<string, string> = {}) => runFaro(args, { env, unset: LINK_VARS });
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'faro-links-'));
 
