@@ -2,9 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { parseYaml, type ContentProblem } from './read-yaml.js';
-import { FlagId, LANGUAGES, type Language } from './schemas.js';
-
-const IsoDate = z.iso.date({ error: 'write a date as YYYY-MM-DD, e.g. 2026-11-22' });
+import { FlagId, IsoDate, LANGUAGES, type Language } from './schemas.js';
 
 export const Source = z.strictObject({
   name: z.string().trim().min(1, 'name the organisation'),

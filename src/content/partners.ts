@@ -1,15 +1,14 @@
-import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { readYaml, type ContentProblem } from './read-yaml.js';
-import { LANGUAGES } from './schemas.js';
+import { readYaml, yamlFilesIn, type ContentProblem } from './read-yaml.js';
+import { LanguageCode } from './schemas.js';
 
 export const Partner = z.strictObject({
   id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'use lower-case letters, digits and "-", e.g. casa-norte'),
   // Telegram start parameters allow only these characters, up to 64.
   code: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a code is 1-64 letters, digits, "_" or "-", e.g. casanorte_tj'),
   name: z.string().trim().min(1),
-  language: z.enum(LANGUAGES, { error: () => `language must be one of ${LANGUAGES.join(', ')}` }),
+  language: LanguageCode,
   region: z.strictObject({ country: z.string().regex(/^[A-Z]{2}$/, 'write the country code in capitals, e.g. MX'), area: z.string().optional() }).optional(),
   contact: z.string().trim().min(1).optional(),
   active: z.boolean().default(true),
@@ -28,12 +27,8 @@ export async function loadPartners(contentDir: string): Promise<LoadedPartners> 
   const partners: Partner[] = [];
   const problems: ContentProblem[] = [];
   const sources: string[] = [];
-  let names: string[] = [];
-  try {
-    names = (await readdir(root)).filter((n) => /\.ya?ml$/.test(n)).sort();
-  } catch {
-    return { partners, problems, sources };
-  }
+  // The folder may be absent: no partners yet.
+  const names = (await yamlFilesIn(root)) ?? [];
   const codes = new Map<string, string>();
   for (const name of names) {
     const file = `partners/${name}`;

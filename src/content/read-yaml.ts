@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
 import type { z } from 'zod';
@@ -9,6 +9,15 @@ export interface ContentProblem {
   line?: number;
   path?: string;
   message: string;
+}
+
+/** The YAML files of a folder, sorted; undefined when the folder does not exist. */
+export async function yamlFilesIn(dir: string): Promise<string[] | undefined> {
+  try {
+    return (await readdir(dir)).filter((n) => /\.ya?ml$/.test(n)).sort();
+  } catch {
+    return undefined;
+  }
 }
 
 export function formatProblem(p: ContentProblem): string {

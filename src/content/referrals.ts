@@ -1,8 +1,7 @@
-import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { readYaml, type ContentProblem } from './read-yaml.js';
-import { LANGUAGES } from './schemas.js';
+import { readYaml, yamlFilesIn, type ContentProblem } from './read-yaml.js';
+import { IsoDate, LanguageCode as Lang } from './schemas.js';
 
 export const NEEDS = ['emergency', 'legal_aid', 'shelter', 'trafficking', 'family_tracing', 'un_agency'] as const;
 export type Need = (typeof NEEDS)[number];
@@ -13,8 +12,6 @@ export const SERVICES = [
 ] as const;
 export type Service = (typeof SERVICES)[number];
 
-const IsoDate = z.iso.date({ error: 'write a date as YYYY-MM-DD, e.g. 2026-11-22' });
-const Lang = z.enum(LANGUAGES, { error: () => `use one of Faro's language codes: ${LANGUAGES.join(', ')}` });
 /** Short text in several languages; English is the fallback. */
 export const TextMap = z.partialRecord(Lang, z.string().trim().min(1, 'this text is empty; write it or remove the line'));
 export type TextMap = z.infer<typeof TextMap>;
@@ -73,12 +70,8 @@ export async function loadReferrals(contentDir: string): Promise<LoadedReferrals
   const countries: CountryFile[] = [];
   const problems: ContentProblem[] = [];
   const sources: string[] = [];
-  let names: string[];
-  try {
-    names = (await readdir(root)).filter((n) => /\.ya?ml$/.test(n)).sort();
-  } catch {
-    return { countries, problems: [{ file: 'referrals', message: 'folder not found; create content/referrals/ with one file per country' }], sources };
-  }
+  const names = await yamlFilesIn(root);
+  if (!names) return { countries, problems: [{ file: 'referrals', message: 'folder not found; create content/referrals/ with one file per country' }], sources };
   const ids = new Map<string, string>();
   for (const name of names) {
     const file = `referrals/${name}`;

@@ -4,6 +4,12 @@ import { FLAG_IDS, SEVERITIES } from '../checker/types.js';
 export const LANGUAGES = ['es', 'en', 'pt', 'fr', 'ht', 'zh', 'tr', 'ru', 'ar'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
+/** One of Faro's nine language codes. */
+export const LanguageCode = z.enum(LANGUAGES, { error: () => `use one of Faro's language codes: ${LANGUAGES.join(', ')}` });
+
+/** A calendar date as editors write it. */
+export const IsoDate = z.iso.date({ error: 'write a date as YYYY-MM-DD, e.g. 2026-11-22' });
+
 export const FlagId = z.enum(FLAG_IDS, {
   error: (issue) => `"${String(issue.input)}" is not a warning sign; use one of: ${FLAG_IDS.join(', ')}`,
 });
