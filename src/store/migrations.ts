@@ -38,6 +38,12 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (day, channel, partner, language, metric, value)
   );
   `,
+  // Two-phase claims: an update is "begun" by one process (its boot id) and "done" once answered,
+  // so a redelivery after a crash is handled again instead of being dropped as seen.
+  `
+  ALTER TABLE seen_updates ADD COLUMN done INTEGER NOT NULL DEFAULT 1;
+  ALTER TABLE seen_updates ADD COLUMN boot TEXT;
+  `,
 ];
 
 async function userVersion(db: Db): Promise<number> {

@@ -65,8 +65,17 @@ export interface Store {
   putSession(s: Omit<Session, 'updatedAt'>): Promise<Session>;
   /** Deletes every row about the person. */
   forgetUser(key: string): Promise<void>;
-  /** True the first time an update is seen, false for a redelivery. */
+  /** True the first time an update is seen, false for a redelivery. Marks it done at once. */
   claimUpdate(channel: string, updateId: string): Promise<boolean>;
+  /**
+   * Two-phase claim: true when this process should handle the update, i.e. it was never seen, or
+   * it was begun by another boot (a process that died before answering) and not finished.
+   * False for an update already answered, or begun by this same boot (a redelivery while the
+   * answer is still on its way). Call finishUpdate once the answer is sent.
+   */
+  beginUpdate(channel: string, updateId: string, boot: string): Promise<boolean>;
+  /** Marks begun updates as answered; redeliveries of them are ignored from now on. */
+  finishUpdates(updates: readonly { channel: string; updateId: string }[]): Promise<void>;
   /** Adds all events in one transaction. */
   count(events: CounterEvent[]): Promise<void>;
   counters(filter?: CounterFilter): Promise<CounterRow[]>;
@@ -245,6 +254,32 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
         );
         return changes === 1;
       });
+    },
+
+    beginUpdate(channel, updateId, boot) {
+      return exclusive(async () => {
+        // A conflicting row is taken over only when unfinished and begun by another boot.
+        const { changes } = await db.run(
+          `INSERT INTO seen_updates (channel, update_id, seen_at, done, boot) VALUES (?, ?, ?, 0, ?)
+           ON CONFLICT (channel, update_id) DO UPDATE SET boot = excluded.boot, seen_at = excluded.seen_at
+           WHERE seen_updates.done = 0 AND seen_updates.boot IS NOT excluded.boot`,
+          [channel, updateId, now(), boot],
+        );
+        return changes === 1;
+      });
+    },
+
+    async finishUpdates(updates) {
+      // One statement (row values), so answering costs one round trip however many were merged.
+      for (let i = 0; i < updates.length; i += 200) {
+        const chunk = updates.slice(i, i + 200);
+        await exclusive(() =>
+          db.run(
+            `UPDATE seen_updates SET done = 1 WHERE (channel, update_id) IN (VALUES ${chunk.map(() => '(?, ?)').join(', ')})`,
+            chunk.flatMap((u) => [u.channel, u.updateId]),
+          ),
+        );
+      }
     },
 
     async count(events) {

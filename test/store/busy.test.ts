@@ -10,7 +10,7 @@ const person = { key: 'k', language: 'es', country: null, area: null, partner: n
 async function holdWriteLock(path: string, ms: number): Promise<{ released: Promise<void> }> {
   const other = await rawDb(path);
   await other.exec('BEGIN IMMEDIATE');
-  await other.run("INSERT INTO seen_updates VALUES ('web', 'held', 0)");
+  await other.run("INSERT INTO seen_updates (channel, update_id, seen_at) VALUES ('web', 'held', 0)");
   // Wrapped in an object: an async function returning a bare promise would wait for it.
   return { released: sleep(ms).then(() => other.exec('COMMIT')) };
 }

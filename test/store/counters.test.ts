@@ -73,3 +73,38 @@ describe('claimUpdate', () => {
     await store.close();
   });
 });
+
+describe('beginUpdate and finishUpdates (two-phase claims)', () => {
+  it('hands an update to one boot; a redelivery to the same boot is ignored, to a new boot it is handed over until finished', async () => {
+    const store = await openStore({ path: ':memory:' });
+    expect(await store.beginUpdate('telegram', '42', 'boot-a')).toBe(true);
+    // Redelivered while boot-a is still answering it.
+    expect(await store.beginUpdate('telegram', '42', 'boot-a')).toBe(false);
+    // boot-a died before answering: the next process takes it over, once.
+    expect(await store.beginUpdate('telegram', '42', 'boot-b')).toBe(true);
+    expect(await store.beginUpdate('telegram', '42', 'boot-b')).toBe(false);
+    await store.finishUpdates([{ channel: 'telegram', updateId: '42' }]);
+    for (const boot of ['boot-a', 'boot-b', 'boot-c']) expect(await store.beginUpdate('telegram', '42', boot)).toBe(false);
+    // Other channels and ids are their own.
+    expect(await store.beginUpdate('whatsapp', '42', 'boot-b')).toBe(true);
+    await store.close();
+  });
+
+  it('finishes many updates in one call, and leaves the others open', async () => {
+    const store = await openStore({ path: ':memory:' });
+    const ids = Array.from({ length: 450 }, (_, i) => String(i));
+    for (const id of ids) await store.beginUpdate('web', id, 'a');
+    await store.finishUpdates(ids.slice(0, 449).map((updateId) => ({ channel: 'web', updateId })));
+    expect(await store.beginUpdate('web', '0', 'b')).toBe(false);
+    expect(await store.beginUpdate('web', '448', 'b')).toBe(false);
+    expect(await store.beginUpdate('web', '449', 'b')).toBe(true);
+    await store.close();
+  });
+
+  it('treats an update claimed the old way (claimUpdate) as answered', async () => {
+    const store = await openStore({ path: ':memory:' });
+    expect(await store.claimUpdate('telegram', '9')).toBe(true);
+    expect(await store.beginUpdate('telegram', '9', 'any')).toBe(false);
+    await store.close();
+  });
+});
