@@ -30,10 +30,14 @@ const PARTS = ['Pase directo a USA sin caminar, 100% seguro.', 'Deposita la mita
 describe('conversation service', () => {
   it('a burst of forwards within the merge window is checked as one offer', async () => {
     const { service, replies, send, inbound } = await setup({ mergeWindowMs: 600 });
-    for (const text of PARTS) await service.receive(inbound({ text }), send);
+    // Each receive() resolves once the merged answer is sent: that is when a channel acknowledges.
+    const received: Promise<void>[] = [];
+    for (const text of PARTS) {
+      received.push(service.receive(inbound({ text }), send));
+      await sleep(20);
+    }
     expect(replies).toHaveLength(0);
-    await sleep(900);
-    await service.drain();
+    await Promise.all(received);
     expect(replies).toHaveLength(1);
     const text = plain(replies[0]![0]);
     expect(text).toContain(world.i18n.t('es')('check.merged', { count: 3 }));
@@ -53,8 +57,9 @@ describe('conversation service', () => {
 
   it('a button pressed during a burst answers the burst first, then the button', async () => {
     const { service, replies, send, inbound } = await setup({ mergeWindowMs: 5_000 });
-    await service.receive(inbound({ text: PARTS[0] }), send);
+    const burst = service.receive(inbound({ text: PARTS[0] }), send);
     await service.receive(inbound({ action: { kind: 'privacy' } }), send);
+    await burst;
     await service.drain();
     expect(replies).toHaveLength(2);
     expect(plain(replies[0]![0])).toContain(world.i18n.t('es')('check.risk_high'));
@@ -83,6 +88,7 @@ describe('conversation service', () => {
     const { service, send, inbound } = await setup();
     await service.receive(inbound({ action: { kind: 'start', payload: 'casaprueba_tj' } }), send);
     await service.receive(inbound({ text: PARTS.join(' ') }), send);
+    await service.drain();
     const rows = await store.counters();
     expect(rows).toEqual(
       expect.arrayContaining([
