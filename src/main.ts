@@ -1,9 +1,8 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { webhookCallback } from 'grammy';
 import { pino } from 'pino';
-import { createTelegramBot, startTelegram } from './channels/telegram/bot.js';
+import { createTelegramBot, startTelegram, telegramWebhookHandler } from './channels/telegram/bot.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createContentLoader } from './content/load-content.js';
 import { createContentStore } from './content/store.js';
@@ -153,7 +152,7 @@ const app = createApp({
   databaseOk: () => store.ping(),
   api: { corsOrigins: config.API_CORS_ORIGINS, ratePerMinute: config.API_RATE_LIMIT_PER_MINUTE },
   ...(bot && config.TELEGRAM_WEBHOOK_URL && config.TELEGRAM_WEBHOOK_SECRET
-    ? { telegramWebhook: { handler: webhookCallback(bot, 'express', { secretToken: config.TELEGRAM_WEBHOOK_SECRET }), secret: config.TELEGRAM_WEBHOOK_SECRET } }
+    ? { telegramWebhook: { handler: telegramWebhookHandler(bot, config.TELEGRAM_WEBHOOK_SECRET), secret: config.TELEGRAM_WEBHOOK_SECRET } }
     : {}),
   channels: [
     ...(whatsapp ? [{ path: '/whatsapp/webhook', router: whatsapp.router }] : []),

@@ -3,9 +3,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { webhookCallback } from 'grammy';
 import { pino, type Logger } from 'pino';
-import { createTelegramBot, startTelegram } from '../../src/channels/telegram/bot.js';
+import { createTelegramBot, startTelegram, telegramWebhookHandler } from '../../src/channels/telegram/bot.js';
 import { createWhatsAppChannel } from '../../src/channels/whatsapp/index.js';
 import { loadContent } from '../../src/content/load-content.js';
 import { createConversationService } from '../../src/conversation/service.js';
@@ -78,7 +77,7 @@ export async function startFaro(options: FaroOptions): Promise<RunningFaro> {
     conversation,
     contentStatus: () => ({ version: content.fingerprint, loadedAt: new Date().toISOString() }),
     databaseOk: () => store.ping(),
-    telegramWebhook: { handler: webhookCallback(bot, 'express', { secretToken: SECRETS.telegramWebhook }), secret: SECRETS.telegramWebhook },
+    telegramWebhook: { handler: telegramWebhookHandler(bot, SECRETS.telegramWebhook), secret: SECRETS.telegramWebhook },
     channels: [{ path: PATHS.whatsapp, router: whatsapp.router }],
   });
   const http = await listen(app, 0, '127.0.0.1');

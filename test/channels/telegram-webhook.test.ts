@@ -1,7 +1,6 @@
 import type { Server } from 'node:http';
-import { webhookCallback } from 'grammy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTelegramBot } from '../../src/channels/telegram/bot.js';
+import { createTelegramBot, telegramWebhookHandler } from '../../src/channels/telegram/bot.js';
 import { createConversationService } from '../../src/conversation/service.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { BOT_INFO, textUpdate, type ApiCall } from '../helpers/fake-bot-api.js';
@@ -25,7 +24,7 @@ beforeAll(async () => {
   });
   const started = await startApp(world, {
     databaseOk: () => store.ping(),
-    telegramWebhook: { handler: webhookCallback(bot, 'express', { secretToken: SECRET }), secret: SECRET },
+    telegramWebhook: { handler: telegramWebhookHandler(bot, SECRET), secret: SECRET },
   });
   server = started.server;
   base = started.base;

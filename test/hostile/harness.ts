@@ -1,8 +1,7 @@
 import { request } from 'node:http';
 import type { Server } from 'node:http';
-import { webhookCallback } from 'grammy';
 import { createAdminRouter } from '../../src/admin/router.js';
-import { createTelegramBot } from '../../src/channels/telegram/bot.js';
+import { createTelegramBot, telegramWebhookHandler } from '../../src/channels/telegram/bot.js';
 import { createWebChat } from '../../src/channels/web/index.js';
 import { createWhatsAppChannel, type WhatsAppChannel } from '../../src/channels/whatsapp/index.js';
 import { createConversationService, type ConversationService } from '../../src/conversation/service.js';
@@ -88,7 +87,7 @@ export async function startHostileApp(world: TestWorld, limits: Limits): Promise
   const { base, server } = await startApp(world, {
     databaseOk: () => store.ping(),
     api: { corsOrigins: [], ratePerMinute: limits.apiPerAddress },
-    telegramWebhook: { handler: webhookCallback(telegram, 'express', { secretToken: TELEGRAM_SECRET }), secret: TELEGRAM_SECRET },
+    telegramWebhook: { handler: telegramWebhookHandler(telegram, TELEGRAM_SECRET), secret: TELEGRAM_SECRET },
     channels: [
       { path: '/whatsapp/webhook', router: whatsapp.router },
       { path: '/admin', router: admin },

@@ -1,5 +1,5 @@
 import { autoRetry } from '@grammyjs/auto-retry';
-import { Bot, type Api, type RawApi } from 'grammy';
+import { Bot, webhookCallback, type Api, type RawApi } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { ConversationService } from '../../conversation/service.js';
 import { LANGUAGES } from '../../content/schemas.js';
@@ -15,6 +15,8 @@ import { unhandledFeature } from './features/unhandled.js';
 import { renderTelegram } from './render.js';
 import { languageFromHint } from '../../conversation/respond.js';
 import { errorForLog } from '../../log-safe.js';
+import { networkRetry, type NetworkRetryOptions } from './network-retry.js';
+import { startPolling } from './polling.js';
 
 export interface TelegramBotDeps {
   token: string;
@@ -26,8 +28,15 @@ export interface TelegramBotDeps {
   botInfo?: UserFromGetMe;
   /** Bot API server, e.g. a local one; default https://api.telegram.org. */
   apiRoot?: string;
-  /** Retries on 429 and 5xx; off in tests that count calls. */
+  /**
+   * Seconds before a Bot API call is given up and retried (grammY's default is 500). Long polls
+   * ask Telegram to answer within POLL_TIMEOUT_SECONDS, well inside it. Default 40.
+   */
+  timeoutSeconds?: number;
+  /** Retries on 429 (after retry_after) and 5xx. */
   retry?: { maxRetryAttempts: number; maxDelaySeconds: number };
+  /** Retries on network errors (resets, timeouts), a few times with a doubling wait. */
+  networkRetry?: NetworkRetryOptions;
   /** Reads photos and image files (OCR); without it they get the "send the text" answer. */
   images?: TelegramImages;
 }
@@ -46,9 +55,11 @@ export const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
 export function createTelegramBot(deps: TelegramBotDeps): Bot {
   const bot = new Bot(deps.token, {
     ...(deps.botInfo ? { botInfo: deps.botInfo } : {}),
-    ...(deps.apiRoot ? { client: { apiRoot: deps.apiRoot } } : {}),
+    client: { timeoutSeconds: deps.timeoutSeconds ?? 40, ...(deps.apiRoot ? { apiRoot: deps.apiRoot } : {}) },
   });
-  bot.api.config.use(autoRetry(deps.retry ?? { maxRetryAttempts: 5, maxDelaySeconds: 60 }));
+  // Installed first, so it wraps the raw call and auto-retry (which rethrows network errors) wraps it.
+  bot.api.config.use(networkRetry(deps.networkRetry));
+  bot.api.config.use(autoRetry({ ...(deps.retry ?? { maxRetryAttempts: 5, maxDelaySeconds: 60 }), rethrowHttpErrors: true }));
   const features = { service: deps.service, userKeySecret: deps.userKeySecret, log: deps.log };
 
   // Faro talks to people one to one; groups and channels would expose what they paste.
@@ -110,13 +121,19 @@ export async function startTelegram(bot: Bot, options: TelegramStartOptions): Pr
     return { stop: async () => {} };
   }
   await bot.api.deleteWebhook();
-  void bot
-    .start({
-      allowed_updates: [...ALLOWED_UPDATES],
-      onStart: (me) => options.log.info({ bot: me.username }, 'telegram bot polling'),
-    })
-    .catch((err: unknown) => options.log.error({ err: errorForLog(err) }, 'telegram polling stopped'));
-  return { stop: () => bot.stop() };
+  const polling = startPolling(bot, { log: options.log, allowedUpdates: ALLOWED_UPDATES });
+  options.log.info({ bot: bot.botInfo.username }, 'telegram bot polling');
+  void polling.done.catch((err: unknown) => options.log.error({ err: errorForLog(err) }, 'telegram polling stopped'));
+  return { stop: () => polling.stop() };
+}
+
+/**
+ * The webhook endpoint's handler. Telegram gets its 200 once the update is answered (for a
+ * forward merged with others: once the merged answer is sent), so an update lost in a crash is
+ * posted again. Past `timeoutMs` it gets its 200 anyway and the answer still goes out.
+ */
+export function telegramWebhookHandler(bot: Bot, secretToken: string, timeoutMs = 40_000) {
+  return webhookCallback(bot, 'express', { secretToken, onTimeout: 'return', timeoutMilliseconds: timeoutMs });
 }
 
 export { MENU_COMMANDS };
