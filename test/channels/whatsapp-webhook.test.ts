@@ -163,14 +163,12 @@ describe('WhatsApp deliveries (POST): verified, parsed, acknowledged', () => {
     expect(await res.json()).toMatchObject({ error: 'too_large', message: expect.stringContaining(String(MAX_BODY)) });
   });
 
-  it('acknowledges before the conversation has answered', async () => {
+  it('acknowledges once the answer is sent, so a delivery lost in a crash is delivered again', async () => {
     const from = phone();
     fake.failNext({ hang: true });
     const res = await post(webhookPayload([text(from, 'hola')]));
-    // The first send hangs until the 500 ms timeout, yet Meta already has its 200.
+    // The first send hung until the 500 ms timeout and was sent again before Meta got its 200.
     expect(res.status).toBe(200);
-    expect(fake.sends(from)).toHaveLength(0);
-    await channel.drain();
     expect(fake.sends(from).length).toBeGreaterThanOrEqual(2);
   });
 

@@ -37,6 +37,8 @@ export interface WhatsAppDeps {
   onSendFailure?: () => void;
   /** Default 1 MiB. */
   maxBodyBytes?: number;
+  /** Webhook deliveries handled at once; more get a 503 (Meta retries). Default 1000. */
+  maxInFlight?: number;
   /** Backoff and timeouts for sending; tests make them short. */
   retry?: RetryOptions;
   /** Reads pictures (OCR); without it they get the "send the text" answer. */
@@ -52,8 +54,9 @@ export interface WhatsAppChannel {
 }
 
 /**
- * The WhatsApp Cloud API channel: a webhook router that verifies, acknowledges and hands each
- * message to the conversation, and a Graph API client that sends the rendered replies.
+ * The WhatsApp Cloud API channel: a webhook router that verifies each delivery, hands its
+ * messages to the conversation and acknowledges it once they are answered, and a Graph API
+ * client that sends the rendered replies.
  *
  * @example
  * const whatsapp = createWhatsAppChannel({ service, userKeySecret, log, appSecret, verifyToken, token, phoneNumberId, apiBase, isPartnerCode });
@@ -73,6 +76,8 @@ export function createWhatsAppChannel(deps: WhatsAppDeps): WhatsAppChannel {
     ...deps.retry,
   });
   const inFlight = new Set<Promise<unknown>>();
+  /** Webhook deliveries being answered, for the 503 when there are too many. */
+  let deliveries = 0;
   const track = (p: Promise<unknown>) => {
     inFlight.add(p);
     void p.finally(() => inFlight.delete(p));
@@ -160,7 +165,13 @@ export function createWhatsAppChannel(deps: WhatsAppDeps): WhatsAppChannel {
     verifyToken: deps.verifyToken,
     log,
     maxBodyBytes: deps.maxBodyBytes ?? 1024 * 1024,
-    accept: (payload) => track(handlePayload(payload)),
+    accept: async (payload) => {
+      deliveries++;
+      const handled = handlePayload(payload);
+      track(handled);
+      await handled.finally(() => deliveries--);
+    },
+    hasRoom: () => deliveries < (deps.maxInFlight ?? 1000),
   });
 
   return {

@@ -9,13 +9,16 @@ export interface WebhookRouterDeps {
   verifyToken: string;
   log: Logger;
   maxBodyBytes: number;
-  /** Takes a verified, valid payload. Called after Meta has its 200; must not throw. */
-  accept: (payload: WebhookPayload) => void;
+  /** Handles a verified, valid payload; Meta gets its 200 when this settles. Must not reject. */
+  accept: (payload: WebhookPayload) => Promise<void>;
+  /** False when too much is already in hand: Meta gets a 503 and delivers again later. */
+  hasRoom?: () => boolean;
 }
 
 /**
  * GET: Meta's subscription handshake. POST: deliveries, verified on the raw bytes before they
- * are parsed, answered 200 at once and handled afterwards. Mount it before any body parser.
+ * are parsed, and answered 200 once handled: if Faro dies first, Meta delivers them again.
+ * Mount it before any body parser.
  */
 export function createWebhookRouter(deps: WebhookRouterDeps): Router {
   const router = express.Router();
@@ -37,7 +40,7 @@ export function createWebhookRouter(deps: WebhookRouterDeps): Router {
     res.status(200).type('text/plain').send(challenge);
   });
 
-  router.post('/', express.raw({ type: '*/*', limit: deps.maxBodyBytes }), (req, res) => {
+  router.post('/', express.raw({ type: '*/*', limit: deps.maxBodyBytes }), async (req, res) => {
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     if (!validSignature(deps.appSecret, raw, req.get(SIGNATURE_HEADER))) {
       deps.log.warn({ channel: 'whatsapp', signed: req.get(SIGNATURE_HEADER) !== undefined }, 'webhook signature rejected');
@@ -58,9 +61,15 @@ export function createWebhookRouter(deps: WebhookRouterDeps): Router {
       res.status(400).json({ error: 'bad_payload', message: z.prettifyError(parsed.error) });
       return;
     }
-    // Meta waits for this answer and retries slow ones: acknowledge first, then work.
+    if (deps.hasRoom && !deps.hasRoom()) {
+      deps.log.warn({ channel: 'whatsapp' }, 'webhook delivery refused: too many in hand; Meta will deliver it again');
+      res.status(503).set('retry-after', '5').json({ error: 'busy', message: 'too many messages in hand; deliver again later' });
+      return;
+    }
+    // Acknowledged once answered: a delivery lost in a crash is retried by Meta, and the claim
+    // left unfinished in the store lets the next process answer it (and only it).
+    await deps.accept(parsed.data);
     res.status(200).json({ ok: true });
-    deps.accept(parsed.data);
   });
 
   // body-parser's errors (413 too large, 415 unknown encoding, 400 aborted) as JSON, like every other answer.
