@@ -1,5 +1,5 @@
 import type { PatternSet } from './compile.js';
-import { documentFrames, effectiveNegations, localContext } from './context.js';
+import { documentFrames, effectiveNegations, localContext, QuestionIndex } from './context.js';
 import { detectLanguage } from './language.js';
 import { findHits, type Hit } from './match.js';
 import { normalizeText, toOriginal } from './normalize.js';
@@ -71,10 +71,11 @@ export function createChecker(deps: CheckerDeps): Checker {
       patternIds: Set<string>;
     }
     const perFlag = new Map<FlagId, Acc>();
+    const questions = new QuestionIndex(norm.text);
     for (const hit of hits) {
       const p = set.patterns[hit.pattern]!;
       if (!p.flag) continue;
-      const local = localContext(norm.text, hit, negations, scoring.negation_window);
+      const local = localContext(norm.text, hit, negations, scoring.negation_window, questions);
       const factor = (local ? scoring.context[local] : 1) * docFactor;
       const value = scoring.weights[p.flag] * scoring.severity[p.severity] * factor;
       let acc = perFlag.get(p.flag);
