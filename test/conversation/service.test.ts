@@ -121,7 +121,8 @@ describe('conversation service', () => {
       ratePerMinute: 100,
     });
     await service.receive(inbound({ action: { kind: 'menu' } }), send);
-    expect(plain(replies[0]![0])).toBe(world.i18n.t('en')('error.generic'));
+    // No session yet: the apology is in the language the person's app reports.
+    expect(plain(replies[0]![0])).toBe(world.i18n.t('es')('error.generic'));
     broken = false;
     await service.receive(inbound({ action: { kind: 'menu' } }), send);
     expect(plain(replies[1]![0])).toContain(world.i18n.t('es')('menu.title'));

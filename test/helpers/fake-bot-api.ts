@@ -1,10 +1,40 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Update } from 'grammy/types';
 
 export interface ApiCall {
   method: string;
   payload: Record<string, unknown>;
+}
+
+/**
+ * What the fake does to a call instead of answering it OK. `method` targets one method;
+ * without it a fault applies to any method except getUpdates (to fail polling, say
+ * method: 'getUpdates').
+ * - status 429: Telegram's flood-control answer, with parameters.retry_after (seconds).
+ * - status 5xx: Telegram's JSON error body, or with html: true the HTML page a gateway in
+ *   front of it answers with (grammY cannot parse it: a network-level HttpError).
+ * - hang: never answered (grammY's timeoutSeconds gives up); with ms, the socket is
+ *   destroyed after that long instead of being held until the client leaves.
+ * - reset: the socket is destroyed before any answer.
+ */
+export type BotApiFault = (
+  | { status: 429; retryAfter: number }
+  | { status: 500 | 502 | 503 | 504; html?: boolean }
+  | { hang: true; ms?: number }
+  | { reset: true }
+) & { method?: string };
+
+/** A call the fake did not answer OK. A hung or reset call is not a sent message. */
+export interface FailedCall extends ApiCall {
+  fault: BotApiFault;
+  at: number;
+}
+
+/** Every call in arrival order with what became of it (getUpdates only when it failed). */
+export interface Attempt extends ApiCall {
+  outcome: 'ok' | 'error' | 'hang' | 'reset';
+  at: number;
 }
 
 export const BOT_INFO = {
@@ -26,9 +56,22 @@ export const BOT_INFO = {
 /**
  * A stand-in for Telegram's Bot API on 127.0.0.1: serves queued updates to getUpdates (honouring
  * offset, holding long polls briefly) and records every other call.
+ *
+ * Faults (failNext, failAlways) make it answer like a failing Telegram. `calls` and
+ * `callsTo` keep meaning "calls answered OK", i.e. messages actually sent; calls the fake
+ * failed, held or reset are in `failed`, and `attempts` lists both in arrival order.
  */
 export class FakeBotApi {
+  /** Calls answered OK (getUpdates not included): what Telegram accepted. */
   readonly calls: ApiCall[] = [];
+  /** Calls answered with an error, reset, or never answered (getUpdates included). */
+  readonly failed: FailedCall[] = [];
+  /** Every non-getUpdates call, and every failed getUpdates, in arrival order. */
+  readonly attempts: Attempt[] = [];
+  /** getUpdates calls answered OK. */
+  polls = 0;
+  private faults: BotApiFault[] = [];
+  private always: BotApiFault | undefined;
   private updates: Update[] = [];
   /** Served once whatever the offset: what Telegram does when a confirmation was lost. */
   private redeliveries: Update[] = [];
@@ -54,7 +97,14 @@ export class FakeBotApi {
         const method = (req.url ?? '').split('/').pop() ?? '';
         const body = Buffer.concat(chunks).toString('utf8');
         const payload = body ? (JSON.parse(body) as Record<string, unknown>) : {};
+        const fault = this.faultFor(method);
+        if (fault) {
+          this.applyFault(fault, method, payload, req, res);
+          return;
+        }
+        if (method !== 'getUpdates') this.attempts.push({ method, payload, outcome: 'ok', at: Date.now() });
         void this.answer(method, payload).then((result) => {
+          if (method === 'getUpdates') this.polls++;
           res.setHeader('content-type', 'application/json');
           res.end(JSON.stringify({ ok: true, result }));
         });
@@ -105,6 +155,66 @@ export class FakeBotApi {
 
   callsTo(method: string): ApiCall[] {
     return this.calls.filter((c) => c.method === method);
+  }
+
+  /** The next calls a fault applies to get these faults, in order (see BotApiFault). */
+  failNext(...faults: BotApiFault[]): void {
+    this.faults.push(...faults);
+  }
+
+  /** Every call the fault applies to gets it, once failNext's faults are used up, until heal(). */
+  failAlways(fault: BotApiFault): void {
+    this.always = fault;
+  }
+
+  /** Forgets every fault not yet used: Telegram answers normally again. */
+  heal(): void {
+    this.faults = [];
+    this.always = undefined;
+  }
+
+  /** Faults queued by failNext and not yet used. */
+  get pendingFaults(): number {
+    return this.faults.length;
+  }
+
+  failedTo(method: string): FailedCall[] {
+    return this.failed.filter((c) => c.method === method);
+  }
+
+  private faultFor(method: string): BotApiFault | undefined {
+    const applies = (f: BotApiFault) => (f.method === undefined ? method !== 'getUpdates' : f.method === method);
+    const i = this.faults.findIndex(applies);
+    if (i >= 0) return this.faults.splice(i, 1)[0];
+    return this.always && applies(this.always) ? this.always : undefined;
+  }
+
+  private applyFault(fault: BotApiFault, method: string, payload: Record<string, unknown>, req: IncomingMessage, res: ServerResponse): void {
+    const at = Date.now();
+    this.failed.push({ method, payload, fault, at });
+    const outcome = 'hang' in fault ? 'hang' : 'reset' in fault ? 'reset' : 'error';
+    this.attempts.push({ method, payload, outcome, at });
+    if ('reset' in fault) {
+      req.socket.destroy();
+      return;
+    }
+    if ('hang' in fault) {
+      // Held: no answer ever comes. Destroyed after `ms` if given; stop() closes it otherwise.
+      if (fault.ms !== undefined) setTimeout(() => req.socket.destroy(), fault.ms).unref();
+      return;
+    }
+    if (fault.status === 429) {
+      const body = { ok: false, error_code: 429, description: `Too Many Requests: retry after ${fault.retryAfter}`, parameters: { retry_after: fault.retryAfter } };
+      res.writeHead(429, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+      return;
+    }
+    if ('html' in fault && fault.html) {
+      const title = `${fault.status} ${fault.status === 502 ? 'Bad Gateway' : fault.status === 504 ? 'Gateway Time-out' : 'Error'}`;
+      res.writeHead(fault.status, { 'content-type': 'text/html' }).end(`<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`);
+      return;
+    }
+    const description = fault.status === 500 ? 'Internal Server Error' : fault.status === 502 ? 'Bad Gateway' : fault.status === 503 ? 'Service Unavailable' : 'Gateway Timeout';
+    res.writeHead(fault.status, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, error_code: fault.status, description }));
   }
 
   /** Waits until `predicate` holds for the recorded calls. */
