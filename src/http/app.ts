@@ -45,6 +45,7 @@ const REQUEST_ID = /^[A-Za-z0-9_-]{8,64}$/;
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  const deliveryPaths = new Set(['/telegram/webhook', ...(deps.channels ?? []).map((c) => c.path)]);
   // No upgrade-insecure-requests: on plain http (a laptop on a shelter's LAN) it would break the
   // chat's own script; HTTPS belongs to the reverse proxy.
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
@@ -63,7 +64,10 @@ export function createApp(deps: AppDeps): express.Express {
         res: (res: { statusCode: number }) => ({ status: res.statusCode }),
         err: errorForLog,
       },
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      // A delivered message is not news: one info line per message would be a log of who wrote
+      // when, and costs time under load. Failures still log at warn and error.
+      customLogLevel: (req, res, err) =>
+        err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : deliveryPaths.has(req.url?.split('?')[0] ?? '') ? 'debug' : 'info',
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/metrics' },
     }),
   );

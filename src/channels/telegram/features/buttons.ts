@@ -7,10 +7,12 @@ import { errorForLog } from '../../../log-safe.js';
 export function buttonsFeature(deps: FeatureDeps): Composer<Context> {
   const composer = new Composer<Context>();
   composer.on('callback_query:data', async (ctx) => {
-    await ctx.answerCallbackQuery().catch((err: unknown) => deps.log.warn({ err: errorForLog(err) }, 'answerCallbackQuery failed'));
+    // Stops the spinner; sent alongside the answer rather than before it, which would add a
+    // round trip to Telegram to every button press.
+    const answered = ctx.answerCallbackQuery().catch((err: unknown) => deps.log.warn({ err: errorForLog(err) }, 'answerCallbackQuery failed'));
     // An old or forged payload opens the menu rather than failing.
     const action = decodeAction(ctx.callbackQuery.data) ?? { kind: 'menu' as const };
-    await dispatch(ctx, deps, { action });
+    await Promise.all([answered, dispatch(ctx, deps, { action })]);
   });
   return composer;
 }
