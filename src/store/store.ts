@@ -65,8 +65,6 @@ export interface Store {
   putSession(s: Omit<Session, 'updatedAt'>): Promise<Session>;
   /** Deletes every row about the person. */
   forgetUser(key: string): Promise<void>;
-  /** True the first time an update is seen, false for a redelivery. Marks it done at once. */
-  claimUpdate(channel: string, updateId: string): Promise<boolean>;
   /**
    * Two-phase claim: true when this process should handle the update, i.e. it was never seen, or
    * it was begun by another boot (a process that died before answering) and not finished.
@@ -169,7 +167,10 @@ async function prepare(db: Db, memory: boolean, busyTimeoutMs: number): Promise<
  *
  * @example
  * const store = await openStore({ path: process.env.DATABASE_PATH ?? 'data/faro.db' });
- * if (await store.claimUpdate('telegram', String(update.update_id))) handle(update);
+ * if (await store.beginUpdate('telegram', String(update.update_id), boot)) {
+ *   await handle(update);
+ *   await store.finishUpdates([{ channel: 'telegram', updateId: String(update.update_id) }]);
+ * }
  */
 export async function openStore(options: OpenStoreOptions): Promise<Store> {
   const { path } = options;
@@ -243,16 +244,6 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
     async forgetUser(key) {
       return transaction(async () => {
         for (const table of PER_USER_TABLES) await db.run(`DELETE FROM ${table} WHERE key = ?`, [key]);
-      });
-    },
-
-    claimUpdate(channel, updateId) {
-      return exclusive(async () => {
-        const { changes } = await db.run(
-          'INSERT INTO seen_updates (channel, update_id, seen_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
-          [channel, updateId, now()],
-        );
-        return changes === 1;
       });
     },
 

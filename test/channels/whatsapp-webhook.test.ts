@@ -191,8 +191,8 @@ describe('WhatsApp deliveries (POST): verified, parsed, acknowledged', () => {
     const id = (payload.entry[0]!.changes[0]!.value.messages![0] as { id: string }).id;
     expect(await store.getSession(userKey(SECRET, 'whatsapp', from))).toBeDefined();
     // The dedupe row holds an HMAC of the wamid (which embeds the phone number), so claiming it again fails.
-    expect(await store.claimUpdate('whatsapp', userKey(SECRET, 'whatsapp-message', id))).toBe(false);
-    expect(await store.claimUpdate('whatsapp', id)).toBe(true);
+    expect(await store.beginUpdate('whatsapp', userKey(SECRET, 'whatsapp-message', id), 'another-process')).toBe(false);
+    expect(await store.beginUpdate('whatsapp', id, 'another-process')).toBe(true);
   });
 
   it('accepts status updates and reactions without answering them', async () => {

@@ -1,4 +1,7 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { migrate, MIGRATIONS } from '../../src/store/migrations.js';
+import { rawDb, tempDir } from './helpers.js';
 import { openStore, StoreError, type CounterEvent } from '../../src/store/index.js';
 
 const check: CounterEvent = { channel: 'telegram', partner: null, language: 'es', metric: 'check', value: 'high' };
@@ -56,19 +59,19 @@ describe('count', () => {
   });
 });
 
-describe('claimUpdate', () => {
+describe('beginUpdate', () => {
   it('is true the first time and false afterwards, per channel', async () => {
     const store = await openStore({ path: ':memory:' });
-    expect(await store.claimUpdate('telegram', '42')).toBe(true);
-    expect(await store.claimUpdate('telegram', '42')).toBe(false);
-    expect(await store.claimUpdate('whatsapp', '42')).toBe(true);
-    expect(await store.claimUpdate('telegram', '43')).toBe(true);
+    expect(await store.beginUpdate('telegram', '42', 'a')).toBe(true);
+    expect(await store.beginUpdate('telegram', '42', 'a')).toBe(false);
+    expect(await store.beginUpdate('whatsapp', '42', 'a')).toBe(true);
+    expect(await store.beginUpdate('telegram', '43', 'a')).toBe(true);
     await store.close();
   });
 
   it('gives exactly one true among 50 concurrent claims of the same update', async () => {
     const store = await openStore({ path: ':memory:' });
-    const results = await Promise.all(Array.from({ length: 50 }, () => store.claimUpdate('telegram', '7')));
+    const results = await Promise.all(Array.from({ length: 50 }, () => store.beginUpdate('telegram', '7', 'a')));
     expect(results.filter(Boolean)).toHaveLength(1);
     await store.close();
   });
@@ -101,10 +104,15 @@ describe('beginUpdate and finishUpdates (two-phase claims)', () => {
     await store.close();
   });
 
-  it('treats an update claimed the old way (claimUpdate) as answered', async () => {
-    const store = await openStore({ path: ':memory:' });
-    expect(await store.claimUpdate('telegram', '9')).toBe(true);
+  it('treats an update remembered before claims had two phases (schema version 1) as answered', async () => {
+    const path = join(tempDir(), 'faro.db');
+    const old = await rawDb(path);
+    await migrate(old, MIGRATIONS.slice(0, 1));
+    await old.run("INSERT INTO seen_updates (channel, update_id, seen_at) VALUES ('telegram', '9', 0)");
+    await old.close();
+    const store = await openStore({ path });
     expect(await store.beginUpdate('telegram', '9', 'any')).toBe(false);
+    expect(await store.beginUpdate('telegram', '10', 'any')).toBe(true);
     await store.close();
   });
 });

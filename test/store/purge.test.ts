@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { openStore, StoreError } from '../../src/store/index.js';
+import { openStore, StoreError, type Store } from '../../src/store/index.js';
 import { DAY } from './helpers.js';
+
+/** An update begun and answered, as the service does; true when it was new. */
+async function claim(store: Store, channel: string, updateId: string): Promise<boolean> {
+  const fresh = await store.beginUpdate(channel, updateId, 'boot');
+  await store.finishUpdates([{ channel, updateId }]);
+  return fresh;
+}
 
 const person = { language: 'es', country: 'MX', area: null, partner: null, state: {} };
 
@@ -26,21 +33,21 @@ describe('purge', () => {
   it('deletes seen updates older than N days, so they can be claimed again', async () => {
     let t = Date.UTC(2025, 0, 1);
     const store = await openStore({ path: ':memory:', now: () => t });
-    await store.claimUpdate('telegram', 'old');
+    await claim(store, 'telegram', 'old');
     t += 3 * DAY;
-    await store.claimUpdate('telegram', 'recent');
+    await claim(store, 'telegram', 'recent');
     t += 1 * DAY;
 
     expect(await store.purge({ idleSessionDays: 30, seenUpdateDays: 2 })).toEqual({ sessions: 0, updates: 1 });
-    expect(await store.claimUpdate('telegram', 'old')).toBe(true);
-    expect(await store.claimUpdate('telegram', 'recent')).toBe(false);
+    expect(await claim(store, 'telegram', 'old')).toBe(true);
+    expect(await claim(store, 'telegram', 'recent')).toBe(false);
     await store.close();
   });
 
   it('keeps seen updates for 7 days by default', async () => {
     let t = Date.UTC(2025, 0, 1);
     const store = await openStore({ path: ':memory:', now: () => t });
-    await store.claimUpdate('whatsapp', 'wamid.1');
+    await claim(store, 'whatsapp', 'wamid.1');
     t += 6 * DAY;
     expect((await store.purge({ idleSessionDays: 30 })).updates).toBe(0);
     t += 1 * DAY + 1;
