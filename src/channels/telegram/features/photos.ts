@@ -29,8 +29,8 @@ type Picked = { fileId: string; fileSize?: number; media: 'photo' | 'document' }
 
 /**
  * Photos, and image files sent as documents: downloaded, read (OCR), then checked like pasted
- * text together with the caption. The reading runs beside the bot, not in its update loop: one
- * slow screenshot must not hold up everyone else's messages.
+ * text together with the caption. Updates are handled side by side (see polling.ts), so a slow
+ * screenshot holds up only itself; the update is acknowledged once the picture is answered.
  */
 export function photosFeature(deps: PhotoDeps): Composer<Context> {
   const composer = new Composer<Context>();
@@ -40,6 +40,7 @@ export function photosFeature(deps: PhotoDeps): Composer<Context> {
     if (picked === undefined) return next();
     const work = answer(ctx, deps, picked, m.caption).catch((err: unknown) => deps.log.error({ err: errorForLog(err), channel: 'telegram' }, 'could not answer a picture'));
     deps.images.track?.(work);
+    await work;
   });
   return composer;
 }
