@@ -1,5 +1,5 @@
 import { francAll } from 'franc';
-import { eld } from 'eld/large';
+import { eld } from 'eld/medium';
 
 /**
  * Language of an offer, as an ISO 639-1 code, or "und" when there are no words to go on.
