@@ -14,9 +14,9 @@ import { spawnServer, type ServerSample } from './lib/server.js';
 import { Traffic } from './lib/updates.js';
 
 const UPDATES = Number(process.env.SOAK_UPDATES ?? 100_000);
-// Below what Faro answers per second on the two-core development machine (~550 by polling's
-// webhook, see docs/PERFORMANCE.md): above it, memory grows with the backlog and says nothing
-// about leaks.
+// Below what Faro answers per second on the two-core development machine (about 550 through
+// the Telegram webhook, see docs/PERFORMANCE.md): above it, memory grows with the backlog and
+// says nothing about leaks.
 const RATE = Number(process.env.SOAK_RATE ?? 300);
 const MERGE = Number(process.env.SOAK_MERGE_WINDOW_MS ?? 0);
 const LOG_LEVEL = process.env.SOAK_LOG_LEVEL ?? 'info';

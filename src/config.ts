@@ -22,6 +22,12 @@ export const Config = z.object({
   WHATSAPP_APP_SECRET: z.string().regex(/^[A-Za-z0-9]{16,128}$/, 'WHATSAPP_APP_SECRET is the App Secret from the Meta app settings (letters and digits)').optional(),
   WHATSAPP_VERIFY_TOKEN: z.string().min(8, 'WHATSAPP_VERIFY_TOKEN must be at least 8 characters; make one with: openssl rand -hex 16').optional(),
   WHATSAPP_API_BASE: z.url({ error: 'WHATSAPP_API_BASE must be a URL with the Graph API version, e.g. https://graph.facebook.com/v23.0' }).default('https://graph.facebook.com/v23.0'),
+  WHATSAPP_ACK_WITHIN_MS: z.coerce
+    .number({ error: 'WHATSAPP_ACK_WITHIN_MS must be a number of milliseconds, e.g. 10000' })
+    .int()
+    .min(0)
+    .max(60_000)
+    .default(10_000),
   WHATSAPP_NUMBER: z.string().regex(/^\+?\d{6,16}$/, 'WHATSAPP_NUMBER is the public number in international format, digits only, e.g. 15551234567').optional(),
   API_CORS_ORIGINS: z
     .string()

@@ -111,6 +111,7 @@ const whatsapp =
         appSecret: config.WHATSAPP_APP_SECRET,
         verifyToken: config.WHATSAPP_VERIFY_TOKEN,
         apiBase: config.WHATSAPP_API_BASE,
+        ackWithinMs: config.WHATSAPP_ACK_WITHIN_MS,
         isPartnerCode: (text) => content.current().library.partnerByCode(text) !== undefined,
         images: { reader, maxBytes: config.OCR_MAX_BYTES },
       })

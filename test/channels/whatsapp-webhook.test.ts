@@ -172,6 +172,36 @@ describe('WhatsApp deliveries (POST): verified, parsed, acknowledged', () => {
     expect(fake.sends(from).length).toBeGreaterThanOrEqual(2);
   });
 
+  it('acknowledges after WHATSAPP_ACK_WITHIN_MS when the answer takes longer, and still answers once', async () => {
+    const quick = createWhatsAppChannel({
+      service: createConversationService({ conversation: world.deps, store, log: pino({ level: 'silent' }), mergeWindowMs: 0, ratePerMinute: 100 }),
+      userKeySecret: SECRET,
+      log: pino({ level: 'silent' }),
+      appSecret: APP_SECRET,
+      verifyToken: VERIFY_TOKEN,
+      token: GRAPH_TOKEN,
+      phoneNumberId: PHONE_NUMBER_ID,
+      apiBase: fake.apiBase,
+      isPartnerCode: () => false,
+      ackWithinMs: 100,
+      retry: { baseDelayMs: 10, timeoutMs: 1500 },
+    });
+    const app = await startApp(world, { channels: [{ path: '/whatsapp/webhook', router: quick.router }] });
+    try {
+      const from = phone();
+      fake.failNext({ hang: true });
+      const body = JSON.stringify(webhookPayload([text(from, 'hola')]));
+      const res = await fetch(`${app.base}/whatsapp/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': sign(APP_SECRET, body) }, body });
+      expect(res.status).toBe(200);
+      // Meta has its 200 while the first send still hangs: only that one attempt so far.
+      expect(fake.sends(from)).toHaveLength(1);
+      await quick.drain();
+      expect(fake.sends(from).length).toBeGreaterThanOrEqual(2);
+    } finally {
+      app.server.close();
+    }
+  });
+
   it('answers a message Meta delivers twice only once, and marks it read', async () => {
     const from = phone();
     const payload = webhookPayload([text(from, 'hola')]);

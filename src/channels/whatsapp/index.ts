@@ -37,6 +37,12 @@ export interface WhatsAppDeps {
   onSendFailure?: () => void;
   /** Default 1 MiB. */
   maxBodyBytes?: number;
+  /**
+   * Meta gets its 200 once a delivery's messages are answered, or after this long, whichever is
+   * first. Long enough to cover a merge window, a crash loses nothing; Meta's guidance for
+   * webhook servers is a median under 250 ms and under 1% above a second. Default 10,000.
+   */
+  ackWithinMs?: number;
   /** Webhook deliveries handled at once; more get a 503 (Meta retries). Default 1000. */
   maxInFlight?: number;
   /** Backoff and timeouts for sending; tests make them short. */
@@ -172,6 +178,7 @@ export function createWhatsAppChannel(deps: WhatsAppDeps): WhatsAppChannel {
       await handled.finally(() => deliveries--);
     },
     hasRoom: () => deliveries < (deps.maxInFlight ?? 1000),
+    ackWithinMs: deps.ackWithinMs ?? 10_000,
   });
 
   return {
