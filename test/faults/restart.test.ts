@@ -104,7 +104,7 @@ describe('killed mid-burst, restarted while the platforms deliver again', () => 
     const data = mkdtempSync(join(tmpdir(), 'faro-restart-'));
     const env = {
       DATABASE_PATH: join(data, 'faro.db'),
-      MERGE_WINDOW_MS: '1500',
+      MERGE_WINDOW_MS: '4000',
       RATE_LIMIT_PER_MINUTE: '100',
       TELEGRAM_BOT_TOKEN: api.token,
       TELEGRAM_API_ROOT: telegramGate.url,
@@ -175,7 +175,7 @@ describe('killed mid-burst, restarted while the platforms deliver again', () => 
       60_000,
     );
     // Long enough for any second answer (a merge window and then some) to show up.
-    await sleep(2500);
+    await sleep(4500);
 
     for (const chat of starters) expect(sendsTo(chat), `/start of ${chat}`).toHaveLength(1);
     for (const chat of [...early, ...late]) {

@@ -16,7 +16,7 @@ import { renderTelegram } from './render.js';
 import { languageFromHint } from '../../conversation/respond.js';
 import { errorForLog } from '../../log-safe.js';
 import { networkRetry, type NetworkRetryOptions } from './network-retry.js';
-import { startPolling } from './polling.js';
+import { POLL_TIMEOUT_SECONDS, startPolling } from './polling.js';
 
 export interface TelegramBotDeps {
   token: string;
@@ -30,7 +30,7 @@ export interface TelegramBotDeps {
   apiRoot?: string;
   /**
    * Seconds before a Bot API call is given up and retried (grammY's default is 500). Long polls
-   * ask Telegram to answer within POLL_TIMEOUT_SECONDS, well inside it. Default 40.
+   * wait at most POLL_TIMEOUT_SECONDS, and always 5 s less than this. Default 40.
    */
   timeoutSeconds?: number;
   /** Retries on 429 (after retry_after) and 5xx. */
@@ -40,6 +40,9 @@ export interface TelegramBotDeps {
   /** Reads photos and image files (OCR); without it they get the "send the text" answer. */
   images?: TelegramImages;
 }
+
+/** How long getUpdates may wait for news, per bot: inside its client's timeout. */
+const pollTimeouts = new WeakMap<Bot, number>();
 
 /** Only updates Faro answers; others are not even fetched. */
 export const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
@@ -53,10 +56,13 @@ export const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
  * await startPolling(bot, i18n, log);
  */
 export function createTelegramBot(deps: TelegramBotDeps): Bot {
+  const timeoutSeconds = deps.timeoutSeconds ?? 40;
   const bot = new Bot(deps.token, {
     ...(deps.botInfo ? { botInfo: deps.botInfo } : {}),
-    client: { timeoutSeconds: deps.timeoutSeconds ?? 40, ...(deps.apiRoot ? { apiRoot: deps.apiRoot } : {}) },
+    client: { timeoutSeconds, ...(deps.apiRoot ? { apiRoot: deps.apiRoot } : {}) },
   });
+  // A long poll must end (Telegram answers empty) before the client gives up on it.
+  pollTimeouts.set(bot, Math.max(0, Math.min(POLL_TIMEOUT_SECONDS, timeoutSeconds - 5)));
   // Installed first, so it wraps the raw call and auto-retry (which rethrows network errors) wraps it.
   bot.api.config.use(networkRetry(deps.networkRetry));
   bot.api.config.use(autoRetry({ ...(deps.retry ?? { maxRetryAttempts: 5, maxDelaySeconds: 60 }), rethrowHttpErrors: true }));
@@ -121,7 +127,7 @@ export async function startTelegram(bot: Bot, options: TelegramStartOptions): Pr
     return { stop: async () => {} };
   }
   await bot.api.deleteWebhook();
-  const polling = startPolling(bot, { log: options.log, allowedUpdates: ALLOWED_UPDATES });
+  const polling = startPolling(bot, { log: options.log, allowedUpdates: ALLOWED_UPDATES, timeoutSeconds: pollTimeouts.get(bot) ?? POLL_TIMEOUT_SECONDS });
   options.log.info({ bot: bot.botInfo.username }, 'telegram bot polling');
   void polling.done.catch((err: unknown) => options.log.error({ err: errorForLog(err) }, 'telegram polling stopped'));
   return { stop: () => polling.stop() };
