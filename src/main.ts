@@ -188,13 +188,17 @@ async function shutdown(signal: string) {
   log.info({ signal }, 'shutting down');
   setTimeout(() => process.exit(1), 10_000).unref();
   clearInterval(purgeTimer);
+  // Bursts waiting in a merge window are answered now, not when their window ends, and pictures
+  // still being read get the polite "could not read it now": updates are acknowledged only once
+  // answered, so the steps below wait for them.
+  const flushed = service.drain();
+  await ocr.close();
   // Stop taking work, finish what was taken, then close the database last.
   await telegram?.stop().catch(() => {});
-  // Pictures still being read get the polite "could not read it now" instead of waiting.
-  await ocr.close();
   await http.stop();
   await whatsapp?.drain();
   await Promise.allSettled([...pictures]);
+  await flushed;
   await service.drain();
   content.close();
   await store.close();

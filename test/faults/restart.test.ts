@@ -197,4 +197,31 @@ describe('killed mid-burst, restarted while the platforms deliver again', () => 
     second.child.kill('SIGTERM');
     await new Promise((r) => second.child.once('exit', r));
   }, 180_000);
+
+  it('on SIGTERM answers a burst still being merged, confirms it, and the next process does not answer it again', async () => {
+    const world = await loadWorld();
+    const riskLine = world.i18n.t('es')('check.risk_high');
+    const api = await new FakeBotApi().start();
+    closers.push(() => api.stop());
+    const data = mkdtempSync(join(tmpdir(), 'faro-restart-'));
+    // A window far longer than the test waits: only the shutdown can have answered the burst.
+    const env = { DATABASE_PATH: join(data, 'faro.db'), MERGE_WINDOW_MS: '30000', TELEGRAM_BOT_TOKEN: api.token, TELEGRAM_API_ROOT: api.apiRoot };
+    const first = await startFaro(env);
+    const chat = 4001;
+    for (const part of PARTS) api.push(textUpdate(chat, part, 'es'));
+    await until(() => api.served >= PARTS.length, 'Telegram handing out the burst');
+    await sleep(300);
+    const answers = () => api.callsTo('sendMessage').filter((c) => c.payload.chat_id === chat).map((c) => String(c.payload.text));
+    expect(answers()).toHaveLength(0);
+    const exited = new Promise<number | null>((r) => first.child.once('exit', r));
+    first.child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(answers().filter((a) => a.includes(riskLine))).toHaveLength(1);
+
+    const second = await startFaro(env);
+    await sleep(2000);
+    expect(answers()).toHaveLength(1);
+    second.child.kill('SIGTERM');
+    await new Promise((r) => second.child.once('exit', r));
+  }, 120_000);
 });
