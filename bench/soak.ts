@@ -1,7 +1,7 @@
 // `npm run soak`: 100,000 updates over a few minutes, Telegram and WhatsApp in turn, against the
 // real server in its own process. Prints the server's memory every 10 s, then lost and duplicated
 // replies and the RSS trend. Exits 1 when a reply was lost or duplicated.
-//   SOAK_UPDATES=100000  SOAK_RATE=250  SOAK_MERGE_WINDOW_MS=0  SOAK_LOG_LEVEL=info  SOAK_EVERY_SECONDS=10
+//   SOAK_UPDATES=100000  SOAK_RATE=200  SOAK_MERGE_WINDOW_MS=0  SOAK_LOG_LEVEL=info  SOAK_EVERY_SECONDS=10
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +17,7 @@ const UPDATES = Number(process.env.SOAK_UPDATES ?? 100_000);
 // Below what Faro answers per second on the two-core development machine with this mix of
 // Telegram and WhatsApp (about 290, see docs/PERFORMANCE.md): above it, memory grows with the
 // backlog and says nothing about leaks.
-const RATE = Number(process.env.SOAK_RATE ?? 250);
+const RATE = Number(process.env.SOAK_RATE ?? 200);
 const MERGE = Number(process.env.SOAK_MERGE_WINDOW_MS ?? 0);
 const LOG_LEVEL = process.env.SOAK_LOG_LEVEL ?? 'info';
 const EVERY = Number(process.env.SOAK_EVERY_SECONDS ?? 10);
