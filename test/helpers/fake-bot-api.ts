@@ -70,6 +70,8 @@ export class FakeBotApi {
   readonly attempts: Attempt[] = [];
   /** getUpdates calls answered OK. */
   polls = 0;
+  /** The offset of every getUpdates call, in order (undefined when none was given). */
+  readonly offsets: (number | undefined)[] = [];
   private faults: BotApiFault[] = [];
   private always: BotApiFault | undefined;
   private updates: Update[] = [];
@@ -228,6 +230,7 @@ export class FakeBotApi {
 
   private async answer(method: string, payload: Record<string, unknown>): Promise<unknown> {
     if (method === 'getUpdates') {
+      this.offsets.push(payload.offset === undefined ? undefined : Number(payload.offset));
       const offset = Number(payload.offset ?? 0);
       this.updates = this.updates.filter((u) => u.update_id >= offset);
       if (this.updates.length === 0 && this.redeliveries.length === 0 && Number(payload.timeout ?? 0) > 0) {

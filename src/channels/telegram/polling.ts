@@ -13,6 +13,11 @@ export interface PollingOptions {
   timeoutSeconds?: number;
   /** While updates are being answered, how often to look for new ones. Default 250. */
   busyPollMs?: number;
+  /**
+   * Updates handled at once; past it, new ones are left with Telegram (unconfirmed) until some
+   * finish, so a stalled Bot API cannot make the process pile up work. Default 500.
+   */
+  maxWorking?: number;
   /** First wait after a failed getUpdates, doubled up to maxErrorDelayMs. Default 1000. */
   errorDelayMs?: number;
   maxErrorDelayMs?: number;
@@ -39,6 +44,7 @@ export function startPolling(bot: Bot, options: PollingOptions): Polling {
   const busyPollMs = options.busyPollMs ?? 250;
   const firstErrorDelay = options.errorDelayMs ?? 1000;
   const maxErrorDelay = options.maxErrorDelayMs ?? 30_000;
+  const maxWorking = options.maxWorking ?? 500;
   const working = new Map<number, Promise<void>>();
   /** Answered but maybe not yet confirmed: skipped when Telegram hands them out again. */
   const finished = new Set<number>();
@@ -61,7 +67,8 @@ export function startPolling(bot: Bot, options: PollingOptions): Polling {
 
   function nextOffset(): number | undefined {
     if (highest === undefined) return offset;
-    const open = working.size > 0 ? Math.min(...working.keys()) : highest + 1;
+    let open = highest + 1;
+    for (const id of working.keys()) if (id < open) open = id;
     for (const id of finished) if (id < open) finished.delete(id);
     return open;
   }
@@ -101,8 +108,11 @@ export function startPolling(bot: Bot, options: PollingOptions): Polling {
       }
       let fresh = 0;
       for (const update of updates) {
+        const known = working.has(update.update_id) || finished.has(update.update_id);
+        // Full: this update and the later ones stay with Telegram, unconfirmed, for a later call.
+        if (!known && working.size >= maxWorking) break;
         highest = Math.max(highest ?? update.update_id, update.update_id);
-        if (working.has(update.update_id) || finished.has(update.update_id)) continue;
+        if (known) continue;
         fresh++;
         handle(update);
       }
