@@ -186,7 +186,7 @@ export function createConversationService(options: ServiceOptions): Conversation
       const verdict = limited(key);
       if (verdict !== 'ok') {
         if (verdict === 'warn') {
-          const lang = ((await store.getSession(key).catch(() => undefined))?.language ?? 'en') as Language;
+          const lang = ((await store.getSession(key).catch(() => undefined))?.language ?? languageFromHint(inbound.localeHint) ?? 'en') as Language;
           await send([reply(ctxFor(conversation, lang), [text(conversation.i18n.t(lang)('rate.limited'))])]).catch(() => {});
         }
         await finish(claims);

@@ -69,7 +69,7 @@ export interface Store {
    * Two-phase claim: true when this process should handle the update, i.e. it was never seen, or
    * it was begun by another boot (a process that died before answering) and not finished.
    * False for an update already answered, or begun by this same boot (a redelivery while the
-   * answer is still on its way). Call finishUpdate once the answer is sent.
+   * answer is still on its way). Call finishUpdates once the answer is sent.
    */
   beginUpdate(channel: string, updateId: string, boot: string): Promise<boolean>;
   /** Marks begun updates as answered; redeliveries of them are ignored from now on. */
