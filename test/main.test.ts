@@ -1,11 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeBotApi, textUpdate } from './helpers/fake-bot-api.js';
 import { FakeGraphApi, GRAPH_TOKEN, inboundMessage, PHONE_NUMBER_ID, sign, webhookPayload } from './helpers/fake-graph-api.js';
-import { ROOT } from './helpers/conversation.js';
+import { spawnFaro } from './helpers/faro-process.js';
 
 let child: ChildProcess | undefined;
 let api: FakeBotApi | undefined;
@@ -17,31 +17,13 @@ afterEach(async () => {
   child = api = graph = undefined;
 });
 
-/** Runs `npm start`'s command and waits for the address it prints. */
+/** `npm start` with a fresh data folder; checks the user-key secret it must create there. */
 async function startFaro(env: Record<string, string>): Promise<{ url: string; output: () => string }> {
   const data = mkdtempSync(join(tmpdir(), 'faro-main-'));
-  child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', DATABASE_PATH: join(data, 'faro.db'), LOG_LEVEL: 'info', ...env },
-  });
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setInterval(() => {
-      const m = /Faro is running at (http:\/\/[\d.]+:\d+)/.exec(out);
-      if (m) {
-        clearInterval(timer);
-        resolve(m[1]!);
-      }
-    }, 50);
-    child!.once('exit', (code) => {
-      clearInterval(timer);
-      reject(new Error(`exited with ${code}:\n${out}`));
-    });
-  });
+  const faro = await spawnFaro({ DATABASE_PATH: join(data, 'faro.db'), ...env });
+  child = faro.child;
   expect(existsSync(join(data, 'user-key.secret'))).toBe(true);
-  return { url, output: () => out };
+  return faro;
 }
 
 describe('npm start', () => {

@@ -1,16 +1,17 @@
 // The process killed mid-burst and started again while the platforms deliver again what was not
 // acknowledged: nothing lost, nothing answered twice. Real `src/main.ts` processes, Telegram by
-// polling a fake Bot API, WhatsApp through its webhook with a fake Graph API; a gate in front of
+// polling a fake Bot API, WhatsApp through its webhook with a fake Graph API; a proxy in front of
 // each fake stalls the network just before the kill, so answers are caught on their way out.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FakeBotApi, textUpdate } from '../helpers/fake-bot-api.js';
-import { FakeGraphApi, GRAPH_TOKEN, GRAPH_VERSION, inboundMessage, PHONE_NUMBER_ID, sign, webhookPayload } from '../helpers/fake-graph-api.js';
-import { loadWorld, ROOT } from '../helpers/conversation.js';
-import { Gate } from './gate.js';
+import { FakeGraphApi, GRAPH_TOKEN, inboundMessage, PHONE_NUMBER_ID, sign, webhookPayload } from '../helpers/fake-graph-api.js';
+import { loadWorld } from '../helpers/conversation.js';
+import { spawnFaro } from '../helpers/faro-process.js';
+import { FaultProxy, isSend } from './proxy.js';
 
 const APP_SECRET = 'restarttestappsecret0123456789ab';
 const PARTS = ['Pase directo a USA sin caminar, 100% seguro.', 'Deposita la mitad por Elektra y la otra mitad al llegar.'];
@@ -23,29 +24,10 @@ afterAll(async () => {
   for (const close of closers) await close().catch(() => {});
 });
 
-async function startFaro(env: Record<string, string>): Promise<{ url: string; child: ChildProcess; output: () => string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', LOG_LEVEL: 'info', ...env },
-  });
-  children.push(child);
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setInterval(() => {
-      const m = /Faro is running at (http:\/\/[\d.]+:\d+)/.exec(out);
-      if (m) {
-        clearInterval(timer);
-        resolve(m[1]!);
-      }
-    }, 50);
-    child.once('exit', (code) => {
-      clearInterval(timer);
-      reject(new Error(`Faro exited with ${code}:\n${out}`));
-    });
-  });
-  return { url, child, output: () => out };
+async function startFaro(env: Record<string, string>) {
+  const faro = await spawnFaro(env);
+  children.push(faro.child);
+  return faro;
 }
 
 async function until(predicate: () => boolean, what: string, ms = 30_000): Promise<void> {
@@ -97,8 +79,8 @@ describe('killed mid-burst, restarted while the platforms deliver again', () => 
 
     const api = await new FakeBotApi().start();
     const graph = await new FakeGraphApi().start();
-    const telegramGate = await new Gate(api.apiRoot).start();
-    const graphGate = await new Gate(new URL(graph.apiBase).origin).start();
+    const telegramGate = await new FaultProxy(api.apiRoot).start();
+    const graphGate = await new FaultProxy(new URL(graph.apiBase).origin).start();
     closers.push(() => api.stop(), () => graph.stop(), () => telegramGate.stop(), () => graphGate.stop());
 
     const data = mkdtempSync(join(tmpdir(), 'faro-restart-'));
@@ -112,7 +94,7 @@ describe('killed mid-burst, restarted while the platforms deliver again', () => 
       WHATSAPP_PHONE_NUMBER_ID: PHONE_NUMBER_ID,
       WHATSAPP_APP_SECRET: APP_SECRET,
       WHATSAPP_VERIFY_TOKEN: 'restart-verify-token',
-      WHATSAPP_API_BASE: `${graphGate.url}/${GRAPH_VERSION}`,
+      WHATSAPP_API_BASE: graphGate.apiBase,
     };
     const first = await startFaro(env);
     const meta = new MetaDeliveries(first.url);
@@ -190,9 +172,9 @@ describe('killed mid-burst, restarted while the platforms deliver again', () => 
       expect(answers.join('\n')).toContain(mergedLine);
     }
     // The restart mattered: some answers went out from each process.
-    const phases = new Set(telegramGate.passed.filter((p) => p.path.endsWith('/sendMessage')).map((p) => p.phase));
+    const phases = new Set(telegramGate.exchanges.filter((e) => e.path.endsWith('/sendMessage') && e.outcome === 200).map((e) => e.phase));
     expect([...phases].sort()).toEqual(['first', 'second']);
-    expect(graphGate.passed.some((p) => p.phase === 'second' && !p.body.includes('"read"'))).toBe(true);
+    expect(graphGate.exchanges.some((e) => e.phase === 'second' && isSend(e) && e.outcome === 200)).toBe(true);
     expect(second.output()).not.toMatch(/"level":(50|60)/);
     second.child.kill('SIGTERM');
     await new Promise((r) => second.child.once('exit', r));

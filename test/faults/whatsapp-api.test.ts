@@ -1,5 +1,4 @@
-import { createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -10,113 +9,10 @@ import { openStore, type Store } from '../../src/store/index.js';
 import { startApp } from '../helpers/app.js';
 import { loadWorld, type TestWorld } from '../helpers/conversation.js';
 import { FakeGraphApi, GRAPH_TOKEN, GRAPH_VERSION, PHONE_NUMBER_ID, inboundMessage, sign, webhookPayload } from '../helpers/fake-graph-api.js';
+import { FaultProxy, isMediaFile, isMediaInfo, isRead, isSend, type Seen } from './proxy.js';
 
-// FakeGraphApi answers over HTTP but cannot break a connection or fail read receipts and media.
-// FaultProxy sits between Faro and it: it forwards what it is not told to break, and records what
-// became of every request, so replies are counted as Meta accepted them, not as Faro tried them.
-
-interface Seen {
-  method: string;
-  path: string;
-  body: Record<string, unknown>;
-}
-type ProxyFault = 'reset' | 'hang' | { status: number; code?: number; retryAfter?: string };
-interface Exchange extends Seen {
-  /** The HTTP status Faro got, or what the proxy did instead of answering. */
-  outcome: number | 'reset' | 'hang';
-}
-
-const isSend = (s: Seen) => s.method === 'POST' && s.path.endsWith('/messages') && s.body.status !== 'read';
-const isRead = (s: Seen) => s.method === 'POST' && s.path.endsWith('/messages') && s.body.status === 'read';
-const isMediaInfo = (s: Seen) => s.method === 'GET' && s.path.startsWith(`/${GRAPH_VERSION}/`);
-const isMediaFile = (s: Seen) => s.method === 'GET' && s.path.startsWith('/whatsapp_business/attachments/');
-
-class FaultProxy {
-  readonly exchanges: Exchange[] = [];
-  private rules: { when: (s: Seen) => boolean; fault: ProxyFault; times: number }[] = [];
-  private server: Server;
-  private origin = '';
-
-  constructor(private readonly target: string) {
-    this.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const raw = Buffer.concat(chunks);
-        let body: Record<string, unknown> = {};
-        try {
-          body = raw.length ? (JSON.parse(raw.toString('utf8')) as Record<string, unknown>) : {};
-        } catch {
-          // Not JSON: forwarded as it is.
-        }
-        const seen: Seen = { method: req.method ?? '', path: req.url ?? '', body };
-        const rule = this.rules.find((r) => r.times > 0 && r.when(seen));
-        if (!rule) {
-          this.forward(seen, raw, req.headers, res);
-          return;
-        }
-        rule.times--;
-        const { fault } = rule;
-        this.exchanges.push({ ...seen, outcome: typeof fault === 'string' ? fault : fault.status });
-        if (fault === 'reset') req.socket.destroy();
-        else if (fault !== 'hang') {
-          const code = fault.code ?? (fault.status === 429 ? 130429 : fault.status >= 500 ? 131000 : 100);
-          res.writeHead(fault.status, { 'content-type': 'application/json', ...(fault.retryAfter ? { 'retry-after': fault.retryAfter } : {}) });
-          res.end(JSON.stringify({ error: { message: 'injected failure', type: 'OAuthException', code, fbtrace_id: 'Fault' } }));
-        }
-        // 'hang': never answered; the client's timeout gives up, stop() cuts what is left.
-      });
-    });
-  }
-
-  async start(): Promise<this> {
-    await new Promise<void>((done) => this.server.listen(0, '127.0.0.1', done));
-    this.origin = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    return this;
-  }
-
-  get apiBase(): string {
-    return `${this.origin}/${GRAPH_VERSION}`;
-  }
-
-  async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((done) => this.server.close(() => done()));
-  }
-
-  /** The next `times` requests `when` matches get `fault` instead of reaching the Graph API. */
-  inject(when: (s: Seen) => boolean, fault: ProxyFault, times = 1): void {
-    this.rules.push({ when, fault, times });
-  }
-
-  clear(): void {
-    this.rules = [];
-    this.exchanges.length = 0;
-  }
-
-  /** Message sends to `to` that the Graph API accepted (200), in order. */
-  delivered(to: string): Exchange[] {
-    return this.exchanges.filter((e) => isSend(e) && e.body.to === to && e.outcome === 200);
-  }
-
-  private forward(seen: Seen, raw: Buffer, headers: IncomingHttpHeaders, res: import('node:http').ServerResponse): void {
-    const url = new URL(this.target);
-    const upstream = request({ host: url.hostname, port: url.port, method: seen.method, path: seen.path, headers: { ...headers, host: url.host } }, (answer) => {
-      const parts: Buffer[] = [];
-      answer.on('data', (c: Buffer) => parts.push(c));
-      answer.on('end', () => {
-        let out = Buffer.concat(parts);
-        // Media URLs point back at the Graph API's host: send the download through here too.
-        if (String(answer.headers['content-type']).includes('json')) out = Buffer.from(out.toString('utf8').split(this.target).join(this.origin));
-        this.exchanges.push({ ...seen, outcome: answer.statusCode ?? 0 });
-        const { 'content-length': _length, 'transfer-encoding': _te, connection: _c, 'keep-alive': _ka, ...rest } = answer.headers;
-        res.writeHead(answer.statusCode ?? 502, { ...rest, 'content-length': String(out.length) }).end(out);
-      });
-    });
-    upstream.on('error', () => res.socket?.destroy());
-    upstream.end(raw);
-  }
-}
+// FakeGraphApi answers over HTTP but cannot break a connection or fail read receipts and media:
+// a FaultProxy (proxy.ts) between Faro and it breaks what it is told to and records the rest.
 
 const APP_SECRET = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
 
