@@ -1,3 +1,5 @@
+import { withDeadline } from '../deadline.js';
+
 /** A download refused because it is bigger than allowed; nothing past the limit was kept. */
 export class TooLargeError extends Error {
   override readonly name = 'TooLargeError';
@@ -16,11 +18,15 @@ export interface DownloadOptions {
  *
  * @throws TooLargeError past the limit; Error on a network error, a timeout or a non-2xx answer.
  */
-export async function download(url: string, options: DownloadOptions): Promise<Buffer> {
+export function download(url: string, options: DownloadOptions): Promise<Buffer> {
+  return withDeadline(options.timeoutMs ?? 15_000, (signal) => fetchInto(url, options, signal));
+}
+
+async function fetchInto(url: string, options: DownloadOptions, signal: AbortSignal): Promise<Buffer> {
   const res = await (options.fetch ?? globalThis.fetch)(url, {
     headers: options.headers ?? {},
     redirect: 'follow',
-    signal: AbortSignal.timeout(options.timeoutMs ?? 15_000),
+    signal,
   });
   if (!res.ok) {
     await res.body?.cancel().catch(() => {});

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { errorForLog } from '../../log-safe.js';
 import { download, TooLargeError } from '../../ocr/download.js';
 import type { GraphMessage } from './render.js';
+import { withDeadline } from '../../deadline.js';
 
 // Graph error codes that mean "slow down" even when the HTTP status is 400: throughput
 // (130429), pair rate to one person (131056), app-level call limits (4, 80007).
@@ -116,12 +117,20 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
   const url = `${options.apiBase.replace(/\/+$/, '')}/${encodeURIComponent(options.phoneNumberId)}/messages`;
   const log = options.log;
 
-  function post(body: Record<string, unknown>): Promise<Response> {
-    return doFetch(url, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${options.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ messaging_product: 'whatsapp', ...body }),
-      signal: AbortSignal.timeout(timeoutMs),
+  /** One POST to /messages and the reading of its answer, within timeoutMs. */
+  function post(body: Record<string, unknown>): Promise<Answer> {
+    return withDeadline(timeoutMs, async (signal) => {
+      const res = await doFetch(url, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${options.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ messaging_product: 'whatsapp', ...body }),
+        signal,
+      });
+      if (res.ok) {
+        await res.body?.cancel().catch(() => {});
+        return { ok: true, status: res.status };
+      }
+      return { ok: false, status: res.status, code: await graphErrorCode(res), retryAfter: res.headers.get('retry-after') };
     });
   }
 
@@ -143,14 +152,11 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
         let wait: number | undefined;
         try {
           const res = await post({ recipient_type: 'individual', to, ...message });
-          if (res.ok) {
-            await res.body?.cancel().catch(() => {});
-            return 'sent';
-          }
-          const code = await graphErrorCode(res);
+          if (res.ok) return 'sent';
+          const { code } = res;
           retryable = res.status === 429 || res.status >= 500 || (code !== undefined && THROTTLED.has(code));
           failure = new GraphApiError(res.status, code, attempt, retryable ? 'was busy' : 'refused the message');
-          wait = retryAfterMs(res.headers.get('retry-after'), now());
+          wait = retryAfterMs(res.retryAfter ?? null, now());
         } catch (e) {
           const timedOut = e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError');
           failure = new GraphApiError(0, undefined, attempt, timedOut ? `did not answer within ${timeoutMs} ms` : 'could not be reached');
@@ -169,12 +175,11 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
 
     async media(mediaId, maxBytes) {
       const auth = { authorization: `Bearer ${options.token}` };
-      const res = await doFetch(`${options.apiBase.replace(/\/+$/, '')}/${encodeURIComponent(mediaId)}`, { headers: auth, signal: AbortSignal.timeout(timeoutMs) });
-      if (!res.ok) {
-        const code = await graphErrorCode(res);
-        throw new GraphApiError(res.status, code, 1, 'refused the media request');
-      }
-      const meta = (await res.json()) as { url?: unknown; file_size?: unknown };
+      const { res, meta } = await withDeadline(timeoutMs, async (signal) => {
+        const res = await doFetch(`${options.apiBase.replace(/\/+$/, '')}/${encodeURIComponent(mediaId)}`, { headers: auth, signal });
+        if (!res.ok) throw new GraphApiError(res.status, await graphErrorCode(res), 1, 'refused the media request');
+        return { res, meta: (await res.json()) as { url?: unknown; file_size?: unknown } };
+      });
       if (typeof meta.url !== 'string' || !/^https?:\/\//.test(meta.url)) throw new GraphApiError(res.status, undefined, 1, 'gave no media URL');
       if (typeof meta.file_size === 'number' && meta.file_size > maxBytes) throw new TooLargeError(`the picture is ${meta.file_size} bytes`);
       return download(meta.url, { maxBytes, headers: auth, fetch: doFetch, timeoutMs: Math.max(timeoutMs, 15_000) });
@@ -183,15 +188,18 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
     async markRead(messageId) {
       try {
         const res = await post({ status: 'read', message_id: messageId });
-        if (res.ok) {
-          await res.body?.cancel().catch(() => {});
-          return;
-        }
-        const code = await graphErrorCode(res);
-        log.warn({ channel: 'whatsapp', status: res.status, code }, 'could not mark a message read');
+        if (res.ok) return;
+        log.warn({ channel: 'whatsapp', status: res.status, code: res.code }, 'could not mark a message read');
       } catch (e) {
         log.warn({ err: errorForLog(e), channel: 'whatsapp' }, 'could not mark a message read');
       }
     },
   };
+}
+
+interface Answer {
+  ok: boolean;
+  status: number;
+  code?: number | undefined;
+  retryAfter?: string | null;
 }
