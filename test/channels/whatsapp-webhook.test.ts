@@ -202,6 +202,46 @@ describe('WhatsApp deliveries (POST): verified, parsed, acknowledged', () => {
     }
   });
 
+  it('answers 503 while maxInFlight deliveries are in hand, and takes the same delivery once there is room', async () => {
+    const small = createWhatsAppChannel({
+      service: createConversationService({ conversation: world.deps, store, log: pino({ level: 'silent' }), mergeWindowMs: 0, ratePerMinute: 100 }),
+      userKeySecret: SECRET,
+      log: pino({ level: 'silent' }),
+      appSecret: APP_SECRET,
+      verifyToken: VERIFY_TOKEN,
+      token: GRAPH_TOKEN,
+      phoneNumberId: PHONE_NUMBER_ID,
+      apiBase: fake.apiBase,
+      isPartnerCode: () => false,
+      maxInFlight: 1,
+      retry: { baseDelayMs: 10, timeoutMs: 800 },
+    });
+    const app = await startApp(world, { channels: [{ path: '/whatsapp/webhook', router: small.router }] });
+    const postTo = (payload: unknown) => {
+      const body = JSON.stringify(payload);
+      return fetch(`${app.base}/whatsapp/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': sign(APP_SECRET, body) }, body });
+    };
+    try {
+      const [first, second] = [phone(), phone()];
+      fake.failNext({ hang: true });
+      const held = postTo(webhookPayload([text(first, 'hola')]));
+      await fake.until(() => fake.sends(first).length === 1);
+      // The first delivery is still being answered (its send hangs): no room for another.
+      const later = webhookPayload([text(second, 'hola')]);
+      const refused = await postTo(later);
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get('retry-after')).toBe('5');
+      expect(fake.sends(second)).toHaveLength(0);
+      expect((await held).status).toBe(200);
+      // Meta delivers it again later: taken and answered once.
+      expect((await postTo(later)).status).toBe(200);
+      expect(fake.sends(second).length).toBeGreaterThan(0);
+      await small.drain();
+    } finally {
+      app.server.close();
+    }
+  });
+
   it('answers a message Meta delivers twice only once, and marks it read', async () => {
     const from = phone();
     const payload = webhookPayload([text(from, 'hola')]);
