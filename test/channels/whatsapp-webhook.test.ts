@@ -60,6 +60,24 @@ beforeEach(() => {
   logged = '';
 });
 
+/** A channel of its own on its own app, for settings the shared one does not have. */
+async function ownChannel(settings: Pick<Parameters<typeof createWhatsAppChannel>[0], 'ackWithinMs' | 'maxInFlight' | 'retry'>) {
+  const silent = pino({ level: 'silent' });
+  const channel = createWhatsAppChannel({
+    service: createConversationService({ conversation: world.deps, store, log: silent, mergeWindowMs: 0, ratePerMinute: 100 }),
+    userKeySecret: SECRET,
+    log: silent,
+    appSecret: APP_SECRET,
+    verifyToken: VERIFY_TOKEN,
+    token: GRAPH_TOKEN,
+    phoneNumberId: PHONE_NUMBER_ID,
+    apiBase: fake.apiBase,
+    isPartnerCode: () => false,
+    ...settings,
+  });
+  return { channel, app: await startApp(world, { channels: [{ path: '/whatsapp/webhook', router: channel.router }] }) };
+}
+
 let nextPhone = 5215512340001;
 /** A fresh WhatsApp user per test, so sessions and rate limits never mix. */
 const phone = () => String(nextPhone++);
@@ -173,20 +191,7 @@ describe('WhatsApp deliveries (POST): verified, parsed, acknowledged', () => {
   });
 
   it('acknowledges after WHATSAPP_ACK_WITHIN_MS when the answer takes longer, and still answers once', async () => {
-    const quick = createWhatsAppChannel({
-      service: createConversationService({ conversation: world.deps, store, log: pino({ level: 'silent' }), mergeWindowMs: 0, ratePerMinute: 100 }),
-      userKeySecret: SECRET,
-      log: pino({ level: 'silent' }),
-      appSecret: APP_SECRET,
-      verifyToken: VERIFY_TOKEN,
-      token: GRAPH_TOKEN,
-      phoneNumberId: PHONE_NUMBER_ID,
-      apiBase: fake.apiBase,
-      isPartnerCode: () => false,
-      ackWithinMs: 100,
-      retry: { baseDelayMs: 10, timeoutMs: 1500 },
-    });
-    const app = await startApp(world, { channels: [{ path: '/whatsapp/webhook', router: quick.router }] });
+    const { channel: quick, app } = await ownChannel({ ackWithinMs: 100, retry: { baseDelayMs: 10, timeoutMs: 1500 } });
     try {
       const from = phone();
       fake.failNext({ hang: true });
@@ -203,20 +208,7 @@ describe('WhatsApp deliveries (POST): verified, parsed, acknowledged', () => {
   });
 
   it('answers 503 while maxInFlight deliveries are in hand, and takes the same delivery once there is room', async () => {
-    const small = createWhatsAppChannel({
-      service: createConversationService({ conversation: world.deps, store, log: pino({ level: 'silent' }), mergeWindowMs: 0, ratePerMinute: 100 }),
-      userKeySecret: SECRET,
-      log: pino({ level: 'silent' }),
-      appSecret: APP_SECRET,
-      verifyToken: VERIFY_TOKEN,
-      token: GRAPH_TOKEN,
-      phoneNumberId: PHONE_NUMBER_ID,
-      apiBase: fake.apiBase,
-      isPartnerCode: () => false,
-      maxInFlight: 1,
-      retry: { baseDelayMs: 10, timeoutMs: 800 },
-    });
-    const app = await startApp(world, { channels: [{ path: '/whatsapp/webhook', router: small.router }] });
+    const { channel: small, app } = await ownChannel({ maxInFlight: 1, retry: { baseDelayMs: 10, timeoutMs: 800 } });
     const postTo = (payload: unknown) => {
       const body = JSON.stringify(payload);
       return fetch(`${app.base}/whatsapp/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': sign(APP_SECRET, body) }, body });
