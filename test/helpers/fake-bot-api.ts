@@ -265,12 +265,17 @@ let nextUpdate = 1000;
 const user = (id: number, language_code: string) => ({ id, is_bot: false, first_name: 'Ana', language_code });
 
 /** A private text message from user `from`, as Telegram sends it. */
-export function textUpdate(from: number, text: string, language_code = 'en', update_id = nextUpdate++): Update {
-  const entities = text.startsWith('/') ? [{ type: 'bot_command' as const, offset: 0, length: text.split(' ')[0]!.length }] : undefined;
+/** A private message from user `from` in update `update_id`, with the fields of its kind. */
+function privateMessage(from: number, update_id: number, language_code: string, fields: Record<string, unknown>): Update {
   return {
     update_id,
-    message: { message_id: update_id, date: Math.floor(Date.now() / 1000), chat: { id: from, type: 'private', first_name: 'Ana' }, from: user(from, language_code), text, ...(entities ? { entities } : {}) },
+    message: { message_id: update_id, date: Math.floor(Date.now() / 1000), chat: { id: from, type: 'private', first_name: 'Ana' }, from: user(from, language_code), ...fields },
   } as Update;
+}
+
+export function textUpdate(from: number, text: string, language_code = 'en', update_id = nextUpdate++): Update {
+  const entities = text.startsWith('/') ? [{ type: 'bot_command' as const, offset: 0, length: text.split(' ')[0]!.length }] : undefined;
+  return privateMessage(from, update_id, language_code, { text, ...(entities ? { entities } : {}) });
 }
 
 export function callbackUpdate(from: number, data: string, language_code = 'en', update_id = nextUpdate++): Update {
@@ -287,17 +292,7 @@ export function callbackUpdate(from: number, data: string, language_code = 'en',
 }
 
 export function photoUpdate(from: number, caption: string | undefined, update_id = nextUpdate++): Update {
-  return {
-    update_id,
-    message: {
-      message_id: update_id,
-      date: Math.floor(Date.now() / 1000),
-      chat: { id: from, type: 'private', first_name: 'Ana' },
-      from: user(from, 'en'),
-      photo: [{ file_id: 'f', file_unique_id: 'u', width: 10, height: 10 }],
-      ...(caption ? { caption } : {}),
-    },
-  } as Update;
+  return privateMessage(from, update_id, 'en', { photo: [{ file_id: 'f', file_unique_id: 'u', width: 10, height: 10 }], ...(caption ? { caption } : {}) });
 }
 
 export interface PictureOptions {
@@ -324,15 +319,5 @@ export function pictureUpdate(from: number, fileId: string, o: PictureOptions = 
   const media = o.documentMime
     ? { document: { file_id: fileId, file_unique_id: `u-${fileId}`, file_name: 'screenshot', mime_type: o.documentMime, ...size } }
     : { photo: [...(o.thumb === false ? [] : [thumb]), { file_id: fileId, file_unique_id: `u-${fileId}`, width, height, ...size }] };
-  return {
-    update_id,
-    message: {
-      message_id: update_id,
-      date: Math.floor(Date.now() / 1000),
-      chat: { id: from, type: 'private', first_name: 'Ana' },
-      from: user(from, o.language_code ?? 'en'),
-      ...media,
-      ...(o.caption ? { caption: o.caption } : {}),
-    },
-  } as Update;
+  return privateMessage(from, update_id, o.language_code ?? 'en', { ...media, ...(o.caption ? { caption: o.caption } : {}) });
 }

@@ -13,8 +13,8 @@ export interface WebhookRouterDeps {
   accept: (payload: WebhookPayload) => Promise<void>;
   /** False when too much is already in hand: Meta gets a 503 and delivers again later. */
   hasRoom?: () => boolean;
-  /** Meta gets its 200 after this long even if the answer is still being made. Default: no limit. */
-  ackWithinMs?: number;
+  /** Meta gets its 200 after this long even if the answer is still being made. */
+  ackWithinMs: number;
 }
 
 /**
@@ -70,13 +70,9 @@ export function createWebhookRouter(deps: WebhookRouterDeps): Router {
     }
     // Acknowledged once answered: a delivery lost in a crash is retried by Meta, and the claim
     // left unfinished in the store lets the next process answer it (and only it).
-    const handled = deps.accept(parsed.data);
-    if (deps.ackWithinMs === undefined) await handled;
-    else {
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([handled, new Promise<void>((resolve) => (timer = setTimeout(resolve, deps.ackWithinMs)))]);
-      clearTimeout(timer);
-    }
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([deps.accept(parsed.data), new Promise<void>((resolve) => (timer = setTimeout(resolve, deps.ackWithinMs)))]);
+    clearTimeout(timer);
     res.status(200).json({ ok: true });
   });
 
